@@ -1,0 +1,166 @@
+"""The terminal chat: the bot's commands typed at a prompt, or piped in on stdin."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TextIO
+
+from bot.adapters.presenter import PLAIN, Presenter
+from bot.adapters.texts import language_for
+from bot.services import Services
+from bot.services.context import ChatUser
+from bot.services.drill import ChatRef
+from bot.services.results import (
+    AnswerGraded,
+    HintGiven,
+    NoMoreHints,
+    QuizStarted,
+    Skipped,
+    UnknownUser,
+)
+
+PLATFORM = "console"
+LOCAL_USER_ID = "local"
+QUIT_COMMANDS = {"/quit", "/exit"}
+
+Handler = Callable[[str], Awaitable[str]]
+
+
+class ConsoleChat:
+    """One local user chatting with the bot; `reply` maps one input to the bot's answer."""
+
+    def __init__(self, services: Services, language: str = "zh", user_name: str = "") -> None:
+        self._services = services
+        self._presenter = Presenter(language_for(language), PLAIN)
+        self._user = ChatUser(PLATFORM, LOCAL_USER_ID, user_name, language)
+        self._chat = ChatRef(PLATFORM, LOCAL_USER_ID)
+        self._commands: dict[str, Handler] = {
+            "/start": self._help,
+            "/help": self._help,
+            "/quiz": self._quiz,
+            "/hint": self._hint,
+            "/skip": self._skip,
+            "/stats": self._stats,
+            "/weak": self._weak,
+            "/topics": self._topics,
+            "/addq": self._addq,
+            "/delq": self._delq,
+        }
+
+    @property
+    def intro(self) -> str:
+        """The first thing the console prints."""
+        return self._presenter.t("console_intro")
+
+    async def reply(self, message: str) -> str:
+        """The bot's reply to one message: a command, or an answer to the pending question."""
+        message = message.strip()
+        if not message:
+            return ""
+        if not message.startswith("/"):
+            return await self._answer(message)
+        command, _, argument = message.partition(" ")
+        command, _, _bot_name = command.partition("@")
+        handler = self._commands.get(command.lower())
+        if handler is None:
+            return self._presenter.t("unknown_command")
+        return await handler(argument.strip())
+
+    async def _help(self, _argument: str) -> str:
+        return self._presenter.t("help")
+
+    async def _quiz(self, topic: str) -> str:
+        result = await self._services.drill.start_quiz(self._chat, self._user, topic or None)
+        if isinstance(result, QuizStarted):
+            return self._presenter.question(result.question)
+        return self._presenter.no_question(result)
+
+    async def _answer(self, text: str) -> str:
+        result = await self._services.drill.submit_answer(self._chat, self._user, text)
+        if isinstance(result, AnswerGraded):
+            return self._presenter.feedback(result)
+        return self._presenter.t("nothing_pending")
+
+    async def _hint(self, _argument: str) -> str:
+        result = await self._services.drill.hint(self._chat, self._user)
+        if isinstance(result, HintGiven | NoMoreHints):
+            return self._presenter.hint(result)
+        return self._presenter.t("nothing_pending")
+
+    async def _skip(self, _argument: str) -> str:
+        result = await self._services.drill.skip(self._chat, self._user)
+        if isinstance(result, Skipped):
+            return self._presenter.skipped(result)
+        return self._presenter.t("nothing_pending")
+
+    async def _stats(self, _argument: str) -> str:
+        result = await self._services.stats.stats(PLATFORM, LOCAL_USER_ID)
+        if isinstance(result, UnknownUser):
+            return self._presenter.t("stats_unknown")
+        return self._presenter.stats(result)
+
+    async def _weak(self, _argument: str) -> str:
+        return self._presenter.weak(await self._services.stats.weak_topics(PLATFORM, LOCAL_USER_ID))
+
+    async def _topics(self, _argument: str) -> str:
+        return self._presenter.topics(await self._services.bank.topics())
+
+    async def _addq(self, argument: str) -> str:
+        if not argument:
+            return self._presenter.t("addq_usage")
+        return self._presenter.bank_change(await self._services.bank.add_question(self._user, argument))
+
+    async def _delq(self, argument: str) -> str:
+        if not argument.lstrip("#").isdigit():
+            return self._presenter.t("delq_usage")
+        result = await self._services.bank.deactivate_question(self._user, int(argument.lstrip("#")))
+        return self._presenter.bank_change(result)
+
+    async def run(self, lines: AsyncIterator[str], output: TextIO, prompt: str = "") -> None:
+        """Answer every line until the input ends or the user quits.
+
+        A bare `/addq` reads the multi-line form: one field per line, ended by a blank line.
+        """
+        print(self.intro, file=output, flush=True)
+        collecting: list[str] | None = None
+        async for raw_line in _with_prompt(lines, output, prompt):
+            line = raw_line.rstrip("\n")
+            if collecting is not None:
+                if line.strip():
+                    collecting.append(line)
+                    continue
+                line, collecting = "/addq " + "\n".join(collecting), None
+            elif line.strip().lower() in QUIT_COMMANDS:
+                break
+            elif line.strip().lower() == "/addq":
+                collecting = []
+                print(self._presenter.t("console_addq_multiline"), file=output, flush=True)
+                continue
+            answer = await self.reply(line)
+            if answer:
+                print(answer + "\n", file=output, flush=True)
+        if collecting:
+            answer = await self.reply("/addq " + "\n".join(collecting))
+            print(answer, file=output, flush=True)
+
+
+async def _with_prompt(lines: AsyncIterator[str], output: TextIO, prompt: str) -> AsyncIterator[str]:
+    while True:
+        if prompt:
+            print(prompt, end="", file=output, flush=True)
+        try:
+            line = await anext(lines)
+        except StopAsyncIteration:
+            return
+        yield line
+
+
+async def stdin_lines(stream: TextIO = sys.stdin) -> AsyncIterator[str]:
+    """Lines of a blocking stream, read in a thread so the event loop stays free."""
+    while True:
+        line = await asyncio.to_thread(stream.readline)
+        if not line:
+            return
+        yield line

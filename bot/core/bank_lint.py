@@ -1,0 +1,73 @@
+"""Checks that keep a question bank fair: what a test asserts and an author runs before a commit."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from bot.core.grading import MAX_SCORE, grade
+from bot.core.normalize import normalize
+from bot.core.question import QuestionDraft
+
+NEAR_DUPLICATE_SIMILARITY = 0.6
+MIN_QUESTIONS_PER_TOPIC = 8
+
+
+@dataclass(frozen=True, slots=True)
+class LintProblem:
+    """One finding, tied to the question key(s) it is about."""
+
+    keys: tuple[str, ...]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{' ~ '.join(self.keys)}: {self.message}"
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    compact = normalize(text).replace(" ", "").replace("\n", "")
+    return frozenset(compact[i : i + 2] for i in range(len(compact) - 1)) or frozenset({compact})
+
+
+def similarity(first: str, second: str) -> float:
+    """Jaccard similarity of character bigrams, which suits unsegmented Chinese."""
+    a, b = _bigrams(first), _bigrams(second)
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+def lint_question(draft: QuestionDraft) -> list[LintProblem]:
+    """Problems within one question: its own reference must earn full marks, its aliases be unique."""
+    problems: list[LintProblem] = []
+    terms = [normalize(term) for point in draft.rubric.points for term in (point.label, *point.aliases)]
+    repeated = sorted(term for term, count in Counter(terms).items() if count > 1)
+    if repeated:
+        problems.append(LintProblem((draft.key,), f"alias used more than once: {', '.join(repeated)}"))
+    if not draft.answer:
+        problems.append(LintProblem((draft.key,), "has no reference answer"))
+    else:
+        result = grade(draft.answer, draft.rubric)
+        if result.raw_score != MAX_SCORE:
+            unmet = ", ".join(point.label for point in result.unmet)
+            problems.append(
+                LintProblem((draft.key,), f"reference answer scores {result.raw_score}, misses: {unmet}")
+            )
+    return problems
+
+
+def lint_bank(drafts: Sequence[QuestionDraft], min_per_topic: int = 0) -> list[LintProblem]:
+    """Problems across a bank: per-question checks, duplicate keys, near-duplicates, thin topics."""
+    problems = [problem for draft in drafts for problem in lint_question(draft)]
+    for key, count in Counter(draft.key for draft in drafts).items():
+        if count > 1:
+            problems.append(LintProblem((key,), f"key appears {count} times"))
+    for first, second in combinations(drafts, 2):
+        score = similarity(first.text, second.text)
+        if score >= NEAR_DUPLICATE_SIMILARITY:
+            problems.append(LintProblem((first.key, second.key), f"near-duplicate questions ({score:.2f})"))
+    if min_per_topic:
+        for topic, count in sorted(Counter(draft.topic for draft in drafts).items()):
+            if count < min_per_topic:
+                problems.append(LintProblem((topic,), f"topic has {count} questions, wants {min_per_topic}"))
+    return problems

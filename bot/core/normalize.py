@@ -1,0 +1,66 @@
+"""Fold answer text and rubric aliases into one comparable form.
+
+Chinese has no spaces between words, so the grader matches aliases as substrings of normalised
+text rather than as whitespace tokens. Both sides go through :func:`normalize`, which guarantees
+that whatever folding happens to an answer happens to the alias too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import opencc
+
+CLAUSE_BREAK = "\n"
+
+_T2S = opencc.OpenCC("t2s")
+
+# Characters that end a clause: a negation never reaches across one of these.
+_CLAUSE_CHARS = "。,，;；!！?？、:：\n\r\t…"
+# Signs of multiplication disappear, so `2*m*n+1`, `2×m×n+1` and `2mn+1` compare equal.
+_DROPPED_CHARS = "*×·∗⋅'’‘`"
+_DASHES = "−–—‐‑"
+_KEPT_SYMBOLS = "+-=<>^%()/."
+
+_CLAUSE_RE = re.compile("[" + re.escape(_CLAUSE_CHARS) + "]+")
+_DROPPED_RE = re.compile("[" + re.escape(_DROPPED_CHARS) + "]")
+_DASH_RE = re.compile("[" + re.escape(_DASHES) + "]")
+# A full stop is a decimal point between digits and a clause break everywhere else.
+_FULL_STOP_RE = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
+# A hyphen between letters joins words (mini-batch), elsewhere it is a minus sign.
+_WORD_HYPHEN_RE = re.compile(r"(?<=[a-z])[-_](?=[a-z])")
+_SPACE_RE = re.compile(r"[^\S\n]+")
+_SPACED_BREAK_RE = re.compile(r" ?\n[ \n]*")
+
+
+def _fold_symbol(char: str) -> str:
+    """Map a punctuation or symbol character to a space unless it carries meaning in formulas."""
+    if char in _KEPT_SYMBOLS or char == CLAUSE_BREAK:
+        return char
+    category = unicodedata.category(char)
+    if category[0] in "PSZC":
+        return " "
+    return char
+
+
+def normalize(text: str) -> str:
+    """Return the comparable form: NFKC, case-folded, simplified Chinese, unified punctuation."""
+    # Lone surrogates cannot reach the converter's UTF-8 boundary; NUL would end its C string early.
+    text = text.encode("utf-8", "replace").decode("utf-8").replace("\0", " ")
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = _T2S.convert(folded)
+    folded = _DASH_RE.sub("-", folded)
+    folded = _DROPPED_RE.sub("", folded)
+    folded = _FULL_STOP_RE.sub(CLAUSE_BREAK, folded)
+    folded = _CLAUSE_RE.sub(CLAUSE_BREAK, folded)
+    folded = _WORD_HYPHEN_RE.sub(" ", folded)
+    folded = "".join(_fold_symbol(char) for char in folded)
+    folded = _SPACE_RE.sub(" ", folded)
+    folded = _SPACED_BREAK_RE.sub(CLAUSE_BREAK, folded)
+    return folded.strip(" \n")
+
+
+def is_ascii_word_char(char: str) -> bool:
+    """Tell whether a character belongs to an ASCII word, where word boundaries matter."""
+    return char.isascii() and char.isalnum()

@@ -1,0 +1,524 @@
+"""Repositories: the only code that speaks SQL. They take a session and return domain objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.mastery import TopicProgress
+from bot.core.question import Question, QuestionDraft
+from bot.core.review import ReviewState
+from bot.core.rubric import Rubric
+from bot.core.selection import ScheduledQuestion
+from bot.core.streak import Streak
+from bot.db.models import (
+    AttemptRow,
+    PendingQuestionRow,
+    QuestionRow,
+    ReviewStateRow,
+    TopicProgressRow,
+    UserRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A stored user."""
+
+    id: int
+    platform: str
+    external_id: str
+    display_name: str
+    language: str
+    timezone: str | None
+    streak: Streak
+    blocked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PendingQuestion:
+    """A question waiting for a user's answer in a chat."""
+
+    id: int
+    platform: str
+    chat_id: str
+    user_id: int
+    question_id: int
+    message_id: str | None
+    hints_used: int
+    asked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A graded answer or a skip, as recorded."""
+
+    user_id: int
+    question_id: int
+    answer: str
+    score: int
+    matched: Sequence[str]
+    missed: Sequence[str]
+    negated: Sequence[str]
+    hints_used: int
+    skipped: bool
+    created_at: datetime
+
+
+def _insert(session: AsyncSession) -> Any:
+    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+
+
+def _to_user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        platform=row.platform,
+        external_id=row.external_id,
+        display_name=row.display_name,
+        language=row.language,
+        timezone=row.timezone,
+        streak=Streak(row.streak_current, row.streak_best, row.streak_freezes, row.streak_last_day),
+        blocked=row.blocked,
+    )
+
+
+def _to_question(row: QuestionRow) -> Question:
+    return Question(
+        id=row.id,
+        key=row.key,
+        topic=row.topic,
+        text=row.text,
+        rubric=Rubric.from_list(row.rubric),
+        answer=row.answer,
+        difficulty=row.difficulty,
+        source=row.source,
+        active=row.active,
+    )
+
+
+def _to_pending(row: PendingQuestionRow) -> PendingQuestion:
+    return PendingQuestion(
+        id=row.id,
+        platform=row.platform,
+        chat_id=row.chat_id,
+        user_id=row.user_id,
+        question_id=row.question_id,
+        message_id=row.message_id,
+        hints_used=row.hints_used,
+        asked_at=row.asked_at,
+    )
+
+
+class UserRepository:
+    """Users and their streaks."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def ensure(
+        self, platform: str, external_id: str, display_name: str, language: str, now: datetime
+    ) -> User:
+        """Return the user, creating it on first contact and refreshing its name and language."""
+        statement = _insert(self._session)(UserRow).values(
+            platform=platform,
+            external_id=external_id,
+            display_name=display_name,
+            language=language,
+            created_at=now,
+            streak_current=0,
+            streak_best=0,
+            streak_freezes=0,
+            blocked=False,
+        )
+        await self._session.execute(
+            statement.on_conflict_do_nothing(index_elements=["platform", "external_id"])
+        )
+        row = await self._locked_user(platform, external_id)
+        if (display_name and row.display_name != display_name) or (language and row.language != language):
+            row.display_name = display_name or row.display_name
+            row.language = language or row.language
+        return _to_user(row)
+
+    async def _locked_user(self, platform: str, external_id: str) -> UserRow:
+        # Locking the user row serialises one user's concurrent writes on PostgreSQL.
+        query = (
+            select(UserRow)
+            .where(UserRow.platform == platform, UserRow.external_id == external_id)
+            .with_for_update()
+        )
+        return (await self._session.execute(query)).scalar_one()
+
+    async def find(self, platform: str, external_id: str) -> User | None:
+        """Look a user up without creating it."""
+        query = select(UserRow).where(UserRow.platform == platform, UserRow.external_id == external_id)
+        row = (await self._session.execute(query)).scalar_one_or_none()
+        return _to_user(row) if row else None
+
+    async def save_streak(self, user_id: int, streak: Streak) -> None:
+        """Store the streak after an answer."""
+        await self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(
+                streak_current=streak.current,
+                streak_best=streak.best,
+                streak_freezes=streak.freezes,
+                streak_last_day=streak.last_day,
+            )
+        )
+
+    async def set_timezone(self, user_id: int, timezone: str) -> None:
+        """Remember the user's IANA time zone."""
+        await self._session.execute(update(UserRow).where(UserRow.id == user_id).values(timezone=timezone))
+
+    async def set_blocked(self, platform: str, external_id: str, blocked: bool) -> bool:
+        """Mark whether the user blocked the bot; tell whether such a user exists."""
+        result = await self._session.execute(
+            update(UserRow)
+            .where(UserRow.platform == platform, UserRow.external_id == external_id)
+            .values(blocked=blocked)
+        )
+        return bool(result.rowcount)
+
+
+class QuestionRepository:
+    """The question bank."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, question_id: int) -> Question | None:
+        """A question by id, active or not."""
+        row = await self._session.get(QuestionRow, question_id)
+        return _to_question(row) if row else None
+
+    async def get_by_key(self, key: str) -> Question | None:
+        """A question by its stable key."""
+        row = (
+            await self._session.execute(select(QuestionRow).where(QuestionRow.key == key))
+        ).scalar_one_or_none()
+        return _to_question(row) if row else None
+
+    async def count(self) -> int:
+        """How many questions the bank holds, active or not."""
+        return (await self._session.execute(select(func.count()).select_from(QuestionRow))).scalar_one()
+
+    async def upsert(
+        self, drafts: Iterable[QuestionDraft], now: datetime, added_by: int | None = None
+    ) -> list[bool]:
+        """Insert or update by key; returns, per draft, whether it was new. Re-activates updated questions."""
+        created: list[bool] = []
+        for draft in drafts:
+            row = (
+                await self._session.execute(select(QuestionRow).where(QuestionRow.key == draft.key))
+            ).scalar_one_or_none()
+            if row is None:
+                row = QuestionRow(key=draft.key, created_at=now, added_by=added_by)
+                self._session.add(row)
+                created.append(True)
+            else:
+                created.append(False)
+            row.topic = draft.topic
+            row.text = draft.text
+            row.rubric = draft.rubric.to_list()
+            row.answer = draft.answer
+            row.difficulty = draft.difficulty
+            row.source = draft.source
+            row.active = True
+            row.updated_at = now
+        await self._session.flush()
+        return created
+
+    async def set_active(self, question_id: int, active: bool, now: datetime) -> Question | None:
+        """Activate or deactivate a question; None if there is no such question."""
+        row = await self._session.get(QuestionRow, question_id)
+        if row is None:
+            return None
+        row.active = active
+        row.updated_at = now
+        await self._session.flush()
+        return _to_question(row)
+
+    async def list(self, topic: str | None = None, active_only: bool = False) -> list[Question]:
+        """Questions ordered by id, optionally of one topic."""
+        query = select(QuestionRow).order_by(QuestionRow.id)
+        if topic is not None:
+            query = query.where(QuestionRow.topic == topic)
+        if active_only:
+            query = query.where(QuestionRow.active.is_(True))
+        return [_to_question(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def topics(self) -> list[tuple[str, int]]:
+        """Active topics with their question counts, by name."""
+        query = (
+            select(QuestionRow.topic, func.count())
+            .where(QuestionRow.active.is_(True))
+            .group_by(QuestionRow.topic)
+            .order_by(QuestionRow.topic)
+        )
+        return [(topic, count) for topic, count in (await self._session.execute(query)).all()]
+
+    async def resolve_topic(self, name: str) -> str | None:
+        """The stored topic a user meant, ignoring case and surrounding space."""
+        wanted = " ".join(name.split()).casefold()
+        for topic, _count in await self.topics():
+            if topic.casefold() == wanted:
+                return topic
+        return None
+
+
+class LearningRepository:
+    """What a user has done: attempts, review states, topic progress, pending questions."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    # --- selection inputs -------------------------------------------------------------------------
+
+    async def recent_question_ids(self, user_id: int, limit: int) -> list[int]:
+        """The questions of the user's last attempts, newest first."""
+        query = (
+            select(AttemptRow.question_id)
+            .where(AttemptRow.user_id == user_id)
+            .order_by(AttemptRow.id.desc())
+            .limit(limit)
+        )
+        return list((await self._session.execute(query)).scalars())
+
+    async def active_in_scope(self, question_ids: Sequence[int], topic: str | None) -> set[int]:
+        """Which of these questions are active and, if a topic is given, in it."""
+        if not question_ids:
+            return set()
+        query = select(QuestionRow.id).where(QuestionRow.id.in_(question_ids), QuestionRow.active.is_(True))
+        if topic is not None:
+            query = query.where(QuestionRow.topic == topic)
+        return set((await self._session.execute(query)).scalars())
+
+    async def scheduled(self, user_id: int, topic: str | None, limit: int) -> list[ScheduledQuestion]:
+        """The user's reviewed, active questions that are due soonest."""
+        query = (
+            select(ReviewStateRow.question_id, ReviewStateRow.topic, ReviewStateRow.due)
+            .join(QuestionRow, QuestionRow.id == ReviewStateRow.question_id)
+            .where(ReviewStateRow.user_id == user_id, QuestionRow.active.is_(True))
+            .order_by(ReviewStateRow.due)
+            .limit(limit)
+        )
+        if topic is not None:
+            query = query.where(ReviewStateRow.topic == topic)
+        rows = (await self._session.execute(query)).all()
+        return [ScheduledQuestion(qid, row_topic, due) for qid, row_topic, due in rows]
+
+    def _unseen(self, user_id: int, topic: str | None, exclude: Sequence[int]) -> Select:
+        reviewed = select(ReviewStateRow.question_id).where(
+            ReviewStateRow.user_id == user_id, ReviewStateRow.question_id == QuestionRow.id
+        )
+        query = select(QuestionRow.id).where(QuestionRow.active.is_(True), ~reviewed.exists())
+        if topic is not None:
+            query = query.where(QuestionRow.topic == topic)
+        if exclude:
+            query = query.where(QuestionRow.id.not_in(exclude))
+        return query
+
+    async def unseen_by_topic(
+        self, user_id: int, topic: str | None, exclude: Sequence[int]
+    ) -> dict[str, int]:
+        """How many active questions per topic the user has never reviewed."""
+        unseen = self._unseen(user_id, topic, exclude).subquery()
+        query = (
+            select(QuestionRow.topic, func.count())
+            .join(unseen, unseen.c.id == QuestionRow.id)
+            .group_by(QuestionRow.topic)
+        )
+        return {row_topic: count for row_topic, count in (await self._session.execute(query)).all()}
+
+    async def nth_unseen(self, user_id: int, topic: str, offset: int, exclude: Sequence[int]) -> int | None:
+        """The `offset`-th never-reviewed active question of a topic, by id."""
+        query = self._unseen(user_id, topic, exclude).order_by(QuestionRow.id).offset(offset).limit(1)
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    # --- learning state ---------------------------------------------------------------------------
+
+    async def review_state(self, user_id: int, question_id: int) -> ReviewState | None:
+        """The FSRS state of one question for one user."""
+        row = await self._session.get(ReviewStateRow, (user_id, question_id))
+        if row is None:
+            return None
+        return ReviewState(
+            due=row.due,
+            state=row.state,
+            step=row.step,
+            stability=row.stability,
+            difficulty=row.difficulty,
+            last_review=row.last_review,
+            reps=row.reps,
+            lapses=row.lapses,
+        )
+
+    async def save_review_state(self, user_id: int, question_id: int, topic: str, state: ReviewState) -> None:
+        """Insert or replace the FSRS state."""
+        row = await self._session.get(ReviewStateRow, (user_id, question_id))
+        if row is None:
+            row = ReviewStateRow(user_id=user_id, question_id=question_id)
+            self._session.add(row)
+        row.topic = topic
+        row.due = state.due
+        row.state = state.state
+        row.step = state.step
+        row.stability = state.stability
+        row.difficulty = state.difficulty
+        row.last_review = state.last_review
+        row.reps = state.reps
+        row.lapses = state.lapses
+
+    async def topic_progress(self, user_id: int) -> dict[str, TopicProgress]:
+        """The user's progress in every topic practised."""
+        query = select(TopicProgressRow).where(TopicProgressRow.user_id == user_id)
+        return {
+            row.topic: TopicProgress(row.topic, row.answers, row.skips, row.score_sum, row.mastery)
+            for row in (await self._session.execute(query)).scalars()
+        }
+
+    async def save_topic_progress(self, user_id: int, progress: TopicProgress) -> None:
+        """Insert or replace the progress in one topic."""
+        row = await self._session.get(TopicProgressRow, (user_id, progress.topic))
+        if row is None:
+            row = TopicProgressRow(user_id=user_id, topic=progress.topic)
+            self._session.add(row)
+        row.answers = progress.answers
+        row.skips = progress.skips
+        row.score_sum = progress.score_sum
+        row.mastery = progress.mastery
+
+    async def add_attempt(self, attempt: Attempt) -> None:
+        """Record a graded answer or a skip."""
+        self._session.add(
+            AttemptRow(
+                user_id=attempt.user_id,
+                question_id=attempt.question_id,
+                answer=attempt.answer,
+                score=attempt.score,
+                matched=list(attempt.matched),
+                missed=list(attempt.missed),
+                negated=list(attempt.negated),
+                hints_used=attempt.hints_used,
+                skipped=attempt.skipped,
+                created_at=attempt.created_at,
+            )
+        )
+
+    async def answered_since(self, user_id: int, question_id: int, since: datetime) -> bool:
+        """Whether the user already answered this question since a moment, e.g. since it was asked."""
+        query = (
+            select(AttemptRow.id)
+            .where(
+                AttemptRow.user_id == user_id,
+                AttemptRow.question_id == question_id,
+                AttemptRow.created_at >= since,
+            )
+            .limit(1)
+        )
+        return (await self._session.execute(query)).first() is not None
+
+    async def answer_count(self, user_id: int) -> int:
+        """Graded answers, skips excluded."""
+        query = select(func.count()).where(AttemptRow.user_id == user_id, AttemptRow.skipped.is_(False))
+        return (await self._session.execute(query)).scalar_one()
+
+    async def attempt_times(self, user_id: int, since: datetime) -> list[datetime]:
+        """When the user answered since a moment, for an activity calendar."""
+        query = select(AttemptRow.created_at).where(
+            AttemptRow.user_id == user_id, AttemptRow.created_at >= since, AttemptRow.skipped.is_(False)
+        )
+        return list((await self._session.execute(query)).scalars())
+
+    # --- pending questions ------------------------------------------------------------------------
+
+    async def pending(
+        self, platform: str, chat_id: str, user_id: int, lock: bool = False
+    ) -> PendingQuestion | None:
+        """The user's open question in a chat."""
+        query = select(PendingQuestionRow).where(
+            PendingQuestionRow.platform == platform,
+            PendingQuestionRow.chat_id == chat_id,
+            PendingQuestionRow.user_id == user_id,
+        )
+        if lock:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).scalar_one_or_none()
+        return _to_pending(row) if row else None
+
+    async def pending_by_message(
+        self, platform: str, chat_id: str, message_id: str
+    ) -> PendingQuestion | None:
+        """The open question that a given chat message asked."""
+        query = select(PendingQuestionRow).where(
+            PendingQuestionRow.platform == platform,
+            PendingQuestionRow.chat_id == chat_id,
+            PendingQuestionRow.message_id == message_id,
+        )
+        row = (await self._session.execute(query)).scalars().first()
+        return _to_pending(row) if row else None
+
+    async def put_pending(
+        self, platform: str, chat_id: str, user_id: int, question_id: int, now: datetime
+    ) -> PendingQuestion:
+        """Make this the user's open question in the chat, replacing any earlier one."""
+        await self.clear_pending(platform, chat_id, user_id)
+        row = PendingQuestionRow(
+            platform=platform,
+            chat_id=chat_id,
+            user_id=user_id,
+            question_id=question_id,
+            hints_used=0,
+            asked_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return _to_pending(row)
+
+    async def set_pending_message(self, pending_id: int, message_id: str) -> None:
+        """Remember which chat message asked the question, so replies to it can be matched."""
+        await self._session.execute(
+            update(PendingQuestionRow)
+            .where(PendingQuestionRow.id == pending_id)
+            .values(message_id=message_id)
+        )
+
+    async def set_pending_hints(self, pending_id: int, hints_used: int) -> None:
+        """Count the hints taken on an open question."""
+        await self._session.execute(
+            update(PendingQuestionRow)
+            .where(PendingQuestionRow.id == pending_id)
+            .values(hints_used=hints_used)
+        )
+
+    async def clear_pending(self, platform: str, chat_id: str, user_id: int) -> None:
+        """Close the user's open question in the chat."""
+        await self._session.execute(
+            delete(PendingQuestionRow).where(
+                PendingQuestionRow.platform == platform,
+                PendingQuestionRow.chat_id == chat_id,
+                PendingQuestionRow.user_id == user_id,
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Repositories:
+    """The repositories bound to one session, i.e. to one transaction."""
+
+    users: UserRepository
+    questions: QuestionRepository
+    learning: LearningRepository
+
+    @classmethod
+    def for_session(cls, session: AsyncSession) -> Repositories:
+        """Bind every repository to the session."""
+        return cls(UserRepository(session), QuestionRepository(session), LearningRepository(session))

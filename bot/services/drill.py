@@ -1,0 +1,226 @@
+"""The drill itself: ask, hint, skip, grade, and learn from the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.grading import HINT_PENALTY, MAX_SCORE, grade, hint_cap
+from bot.core.mastery import TopicProgress, record_result
+from bot.core.question import Question
+from bot.core.review import rating_for, schedule_review
+from bot.core.selection import RECENT_WINDOW, SelectionPool, choose_next
+from bot.core.streak import current_streak, local_day, record_activity
+from bot.db.repositories import Attempt, PendingQuestion, Repositories, User
+from bot.services.context import ChatUser, ServiceContext
+from bot.services.results import (
+    AlreadyAnswered,
+    AnswerGraded,
+    HintGiven,
+    NoMoreHints,
+    NoQuestion,
+    NothingPending,
+    QuizStarted,
+    Skipped,
+    StaleQuestion,
+    UnknownTopic,
+)
+
+# Enough scheduled rows that the recent filter cannot empty them.
+SCHEDULED_FETCH = 2 * RECENT_WINDOW + 1
+# Four hints leave 20 points, and every hint costs 20.
+MAX_HINTS = (MAX_SCORE - HINT_PENALTY) // HINT_PENALTY
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """Where a conversation happens."""
+
+    platform: str
+    chat_id: str
+
+
+async def choose_question(
+    repos: Repositories,
+    context: ServiceContext,
+    user_id: int,
+    topic: str | None,
+    also_avoid: tuple[int, ...] = (),
+) -> Question | None:
+    """Pick the user's next question with the core's rules, from what the store knows."""
+    recent_ids = [*also_avoid, *await repos.learning.recent_question_ids(user_id, RECENT_WINDOW)]
+    in_scope = await repos.learning.active_in_scope(recent_ids, topic)
+    recent = list(dict.fromkeys(qid for qid in recent_ids if qid in in_scope))
+    pool = SelectionPool(
+        scheduled=await repos.learning.scheduled(user_id, topic, SCHEDULED_FETCH),
+        unseen_by_topic=await repos.learning.unseen_by_topic(user_id, topic, recent),
+        recent=recent,
+        progress=await repos.learning.topic_progress(user_id),
+    )
+    pick = choose_next(pool, context.now(), context.rng)
+    if pick is None:
+        return None
+    question_id = pick.question_id
+    if question_id is None and pick.topic is not None:
+        question_id = await repos.learning.nth_unseen(user_id, pick.topic, pick.offset, recent)
+    return await repos.questions.get(question_id) if question_id is not None else None
+
+
+class DrillService:
+    """Use cases of answering questions; each call is one transaction."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    async def _user(self, repos: Repositories, user: ChatUser) -> User:
+        return await repos.users.ensure(
+            user.platform, user.external_id, user.display_name, user.language, self._context.now()
+        )
+
+    async def start_quiz(
+        self, chat: ChatRef, user: ChatUser, topic: str | None = None
+    ) -> QuizStarted | NoQuestion | UnknownTopic:
+        """Choose the next question and make it the user's pending one in this chat."""
+        async with self._context.transaction() as repos:
+            stored_user = await self._user(repos, user)
+            resolved = None
+            if topic:
+                resolved = await repos.questions.resolve_topic(topic)
+                if resolved is None:
+                    available = tuple(name for name, _count in await repos.questions.topics())
+                    return UnknownTopic(topic, available)
+            pending = await repos.learning.pending(chat.platform, chat.chat_id, stored_user.id, lock=True)
+            avoid = (pending.question_id,) if pending else ()
+            question = await choose_question(repos, self._context, stored_user.id, resolved, avoid)
+            if question is None:
+                return NoQuestion(resolved)
+            new_pending = await repos.learning.put_pending(
+                chat.platform, chat.chat_id, stored_user.id, question.id, self._context.now()
+            )
+            return QuizStarted(question, new_pending.id, "asked")
+
+    async def attach_message(self, pending_id: int, message_id: str) -> None:
+        """Remember the chat message that carries a pending question."""
+        async with self._context.transaction() as repos:
+            await repos.learning.set_pending_message(pending_id, message_id)
+
+    async def submit_answer(self, chat: ChatRef, user: ChatUser, text: str) -> AnswerGraded | NothingPending:
+        """Grade a free-text answer to the user's pending question in this chat."""
+        async with self._context.transaction() as repos:
+            stored_user = await self._user(repos, user)
+            pending = await repos.learning.pending(chat.platform, chat.chat_id, stored_user.id, lock=True)
+            question = await repos.questions.get(pending.question_id) if pending else None
+            if pending is None or question is None:
+                return NothingPending()
+            await repos.learning.clear_pending(chat.platform, chat.chat_id, stored_user.id)
+            return await self._grade(repos, stored_user, question, text, pending.hints_used)
+
+    async def submit_reply(
+        self, chat: ChatRef, user: ChatUser, replied_message_id: str, text: str
+    ) -> AnswerGraded | StaleQuestion | AlreadyAnswered:
+        """Grade a reply to a question message; in groups anyone may answer, once each."""
+        async with self._context.transaction() as repos:
+            pending = await repos.learning.pending_by_message(chat.platform, chat.chat_id, replied_message_id)
+            question = await repos.questions.get(pending.question_id) if pending else None
+            if pending is None or question is None:
+                return StaleQuestion()
+            stored_user = await self._user(repos, user)
+            if await repos.learning.answered_since(stored_user.id, question.id, pending.asked_at):
+                return AlreadyAnswered()
+            hints = pending.hints_used if pending.user_id == stored_user.id else 0
+            return await self._grade(repos, stored_user, question, text, hints)
+
+    async def hint(
+        self, chat: ChatRef, user: ChatUser, question_id: int | None = None
+    ) -> HintGiven | NoMoreHints | NothingPending | StaleQuestion:
+        """Reveal the next key point, heaviest first; each hint lowers the best possible score."""
+        async with self._context.transaction() as repos:
+            _user, pending, question = await self._open_question(repos, chat, user)
+            if pending is None or question is None:
+                return NothingPending()
+            if question_id is not None and question_id != question.id:
+                return StaleQuestion()
+            points = sorted(question.rubric.points, key=lambda point: -point.weight)
+            allowed = min(MAX_HINTS, len(points))
+            if pending.hints_used >= allowed:
+                return NoMoreHints(pending.hints_used)
+            hints_used = pending.hints_used + 1
+            await repos.learning.set_pending_hints(pending.id, hints_used)
+            return HintGiven(question, points[pending.hints_used], hints_used, hint_cap(hints_used))
+
+    async def skip(
+        self, chat: ChatRef, user: ChatUser, question_id: int | None = None
+    ) -> Skipped | NothingPending | StaleQuestion:
+        """Give up the pending question: a failed review, but not an answer for the streak."""
+        async with self._context.transaction() as repos:
+            stored_user, pending, question = await self._open_question(repos, chat, user)
+            if pending is None or question is None:
+                return NothingPending()
+            if question_id is not None and question_id != question.id:
+                return StaleQuestion()
+            now = self._context.now()
+            await repos.learning.clear_pending(chat.platform, chat.chat_id, stored_user.id)
+            await repos.learning.add_attempt(
+                Attempt(stored_user.id, question.id, "", 0, (), (), (), pending.hints_used, True, now)
+            )
+            await self._learn(
+                repos, stored_user.id, question, score=0, hints_used=pending.hints_used, skipped=True
+            )
+            return Skipped(question)
+
+    async def _open_question(
+        self, repos: Repositories, chat: ChatRef, user: ChatUser
+    ) -> tuple[User, PendingQuestion | None, Question | None]:
+        stored_user = await self._user(repos, user)
+        pending = await repos.learning.pending(chat.platform, chat.chat_id, stored_user.id, lock=True)
+        question = await repos.questions.get(pending.question_id) if pending else None
+        return stored_user, pending, question
+
+    async def _grade(
+        self, repos: Repositories, user: User, question: Question, text: str, hints_used: int
+    ) -> AnswerGraded:
+        policy = self._context.policy
+        now = self._context.now()
+        result = grade(text, question.rubric, policy.pass_score, hints_used)
+        await repos.learning.add_attempt(
+            Attempt(
+                user_id=user.id,
+                question_id=question.id,
+                answer=text,
+                score=result.score,
+                matched=[point.label for point in result.matched],
+                missed=[point.label for point in result.missed],
+                negated=[point.label for point in result.negated],
+                hints_used=hints_used,
+                skipped=False,
+                created_at=now,
+            )
+        )
+        await self._learn(repos, user.id, question, result.score, hints_used, skipped=False)
+        today = local_day(now, policy.timezone_of(user.timezone), policy.day_start_hour)
+        streak = record_activity(user.streak, today)
+        if streak != user.streak:
+            await repos.users.save_streak(user.id, streak)
+        return AnswerGraded(
+            question, result, hints_used, current_streak(streak, today), streak.best, streak.freezes
+        )
+
+    async def _learn(
+        self,
+        repos: Repositories,
+        user_id: int,
+        question: Question,
+        score: int,
+        hints_used: int,
+        skipped: bool,
+    ) -> None:
+        """Update the spaced-repetition state and the topic's mastery."""
+        now = self._context.now()
+        rating = rating_for(score, self._context.policy.pass_score, hints_used, skipped)
+        previous = await repos.learning.review_state(user_id, question.id)
+        await repos.learning.save_review_state(
+            user_id, question.id, question.topic, schedule_review(previous, rating, now)
+        )
+        progress = (await repos.learning.topic_progress(user_id)).get(
+            question.topic, TopicProgress(question.topic)
+        )
+        await repos.learning.save_topic_progress(user_id, record_result(progress, score, skipped))
