@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.core.normalize import CLAUSE_BREAK, is_ascii_word_char, normalize
+from bot.core.normalize import CLAUSE_BREAK, is_ascii_word_char, normalize, normalize_term
 from bot.core.rubric import KeyPoint, Rubric
 
 HINT_PENALTY = 20
@@ -46,7 +46,7 @@ class GradeResult:
 @lru_cache(maxsize=16384)
 def term_pattern(term: str) -> re.Pattern[str]:
     """Compile a term so spacing inside it is optional and ASCII words keep their boundaries."""
-    chars = [char for char in normalize(term) if char != " "]
+    chars = [char for char in normalize_term(term) if char != " "]
     body = " ?".join(re.escape(char) for char in chars)
     prefix = "(?<![a-z0-9])" if chars and is_ascii_word_char(chars[0]) else ""
     suffix = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import opencc
 
@@ -59,6 +60,12 @@ def normalize(text: str) -> str:
     folded = _SPACE_RE.sub(" ", folded)
     folded = _SPACED_BREAK_RE.sub(CLAUSE_BREAK, folded)
     return folded.strip(" \n")
+
+
+@lru_cache(maxsize=65536)
+def normalize_term(term: str) -> str:
+    """Normalise a rubric term; terms are short and few, so the results are cached."""
+    return normalize(term)
 
 
 def is_ascii_word_char(char: str) -> bool:

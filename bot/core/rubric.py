@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from bot.core.normalize import normalize
+from bot.core.normalize import normalize_term
 
 
 class RubricError(ValueError):
@@ -82,7 +82,7 @@ def _unique_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
     seen: set[str] = set()
     unique: list[str] = []
     for term in terms:
-        folded = normalize(term)
+        folded = normalize_term(term)
         if folded and folded not in seen:
             seen.add(folded)
             unique.append(term)
@@ -105,7 +105,7 @@ def key_point_from_dict(data: Any, field_path: str) -> KeyPoint:
     if isinstance(aliases, str) or not isinstance(aliases, list):
         raise RubricError("aliases must be a list of strings", f"{field_path}.aliases")
     for index, alias in enumerate(aliases):
-        if not isinstance(alias, str) or not normalize(alias):
+        if not isinstance(alias, str) or not normalize_term(alias):
             raise RubricError("alias must be a non-empty string", f"{field_path}.aliases[{index}]")
     weight = data.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 10:
@@ -133,7 +133,7 @@ def validate_rubric(rubric: Rubric, field_path: str = "rubric") -> None:
     for index, point in enumerate(rubric.points):
         if not point.terms:
             raise RubricError("has no matchable text", f"{field_path}[{index}]")
-        folded = normalize(point.label)
+        folded = normalize_term(point.label)
         if folded in labels:
             raise RubricError(f"duplicate key point {point.label!r}", f"{field_path}[{index}].label")
         labels.add(folded)

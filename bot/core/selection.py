@@ -16,54 +16,50 @@ UNJUDGED_WEAKNESS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
-class ScheduledQuestion:
-    """A question the user has reviewed before, and when it is due again."""
-
-    question_id: int
-    topic: str
-    due: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class SelectionPool:
-    """What the store knows that the choice depends on, already limited to the requested topic.
+    """Everything the choice depends on.
 
-    `scheduled` holds the earliest-due reviewed questions, enough of them to survive the recent filter.
-    `recent` lists the last questions asked (active ones, in scope), newest first; `unseen_by_topic` counts
-    never-reviewed questions outside `recent`.
+    `candidates` holds the askable question ids per topic (already limited to a requested topic);
+    `due` maps each question the user has reviewed to when it is due again; `recent` lists the last
+    questions asked, newest first; `progress` is the user's record per topic.
     """
 
-    scheduled: Sequence[ScheduledQuestion]
-    unseen_by_topic: Mapping[str, int]
+    candidates: Mapping[str, Sequence[int]]
+    due: Mapping[int, datetime]
     recent: Sequence[int]
     progress: Mapping[str, TopicProgress]
 
 
 @dataclass(frozen=True, slots=True)
 class Pick:
-    """Either a specific question, or a topic from which to draw the `offset`-th unseen question."""
+    """The chosen question and why: due, new, ahead (reviewed, not yet due), repeat or only."""
 
+    question_id: int
     reason: str
-    question_id: int | None = None
-    topic: str | None = None
-    offset: int = 0
 
 
 def choose_next(pool: SelectionPool, now: datetime, rng: random.Random) -> Pick | None:
     """Choose what to ask next, never the last question again and nothing recent unless nothing else."""
-    recent = set(pool.recent[:RECENT_WINDOW])
-    fresh = [item for item in pool.scheduled if item.question_id not in recent]
-    due = [item for item in fresh if item.due <= now]
-    if due:
-        return Pick("due", question_id=min(due, key=lambda item: item.due).question_id)
-    topics = [topic for topic, count in sorted(pool.unseen_by_topic.items()) if count > 0]
-    if topics:
+    in_scope = {qid for ids in pool.candidates.values() for qid in ids}
+    recent = [qid for qid in pool.recent if qid in in_scope]
+    avoided = set(recent[:RECENT_WINDOW])
+    reviewed = [(due, qid) for qid, due in pool.due.items() if qid in in_scope and qid not in avoided]
+    overdue = [item for item in reviewed if item[0] <= now]
+    if overdue:
+        return Pick(min(overdue)[1], "due")
+    unseen = {
+        topic: fresh
+        for topic, ids in sorted(pool.candidates.items())
+        if (fresh := [qid for qid in ids if qid not in pool.due and qid not in avoided])
+    }
+    if unseen:
+        topics = list(unseen)
         weights = [1.0 + WEAKNESS_BIAS * _weakness(pool.progress.get(topic)) for topic in topics]
         topic = rng.choices(topics, weights=weights)[0]
-        return Pick("new", topic=topic, offset=rng.randrange(pool.unseen_by_topic[topic]))
-    if fresh:
-        return Pick("ahead", question_id=min(fresh, key=lambda item: item.due).question_id)
-    return _least_recent(pool)
+        return Pick(rng.choice(unseen[topic]), "new")
+    if reviewed:
+        return Pick(min(reviewed)[1], "ahead")
+    return _least_recent(recent)
 
 
 def _weakness(progress: TopicProgress | None) -> float:
@@ -72,10 +68,10 @@ def _weakness(progress: TopicProgress | None) -> float:
     return 1.0 - progress.mastery
 
 
-def _least_recent(pool: SelectionPool) -> Pick | None:
-    """The bank is exhausted: repeat what was asked longest ago, and the last question only if alone."""
-    if not pool.recent:
+def _least_recent(recent: Sequence[int]) -> Pick | None:
+    """Everything in scope was asked lately: repeat the oldest, and the last one only if alone."""
+    if not recent:
         return None
-    last = pool.recent[0]
-    older = [qid for qid in reversed(pool.recent) if qid != last]
-    return Pick("repeat", question_id=older[0]) if older else Pick("only", question_id=last)
+    last = recent[0]
+    older = [qid for qid in dict.fromkeys(reversed(recent)) if qid != last]
+    return Pick(older[0], "repeat") if older else Pick(last, "only")

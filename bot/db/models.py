@@ -102,6 +102,15 @@ class QuestionRow(Base):
     updated_at: Mapped[datetime]
 
 
+class BankStateRow(Base):
+    """A single row whose revision grows with every change to the bank, so caches know when to reload."""
+
+    __tablename__ = "bank_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class AttemptRow(Base):
     """One graded answer or skip."""
 

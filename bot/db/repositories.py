@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,16 +16,21 @@ from bot.core.mastery import TopicProgress
 from bot.core.question import Question, QuestionDraft
 from bot.core.review import ReviewState
 from bot.core.rubric import Rubric
-from bot.core.selection import ScheduledQuestion
 from bot.core.streak import Streak
 from bot.db.models import (
     AttemptRow,
+    BankStateRow,
     PendingQuestionRow,
     QuestionRow,
     ReviewStateRow,
     TopicProgressRow,
     UserRow,
 )
+
+# Writes go through the Core tables: ORM-enabled DML adds session bookkeeping these statements don't need.
+USERS = UserRow.__table__
+PENDING = PendingQuestionRow.__table__
+BANK_STATE = BankStateRow.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +81,7 @@ def _insert(session: AsyncSession) -> Any:
     return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
-def _to_user(row: UserRow) -> User:
+def _to_user(row: Any) -> User:
     return User(
         id=row.id,
         platform=row.platform,
@@ -103,7 +108,7 @@ def _to_question(row: QuestionRow) -> Question:
     )
 
 
-def _to_pending(row: PendingQuestionRow) -> PendingQuestion:
+def _to_pending(row: Any) -> PendingQuestion:
     return PendingQuestion(
         id=row.id,
         platform=row.platform,
@@ -125,8 +130,12 @@ class UserRepository:
     async def ensure(
         self, platform: str, external_id: str, display_name: str, language: str, now: datetime
     ) -> User:
-        """Return the user, creating it on first contact and refreshing its name and language."""
-        statement = _insert(self._session)(UserRow).values(
+        """Return the user, creating it on first contact and refreshing its name and language.
+
+        One upsert does it; on PostgreSQL it also locks the row, serialising one user's writes.
+        """
+        insert = _insert(self._session)
+        statement = insert(USERS).values(
             platform=platform,
             external_id=external_id,
             display_name=display_name,
@@ -137,23 +146,16 @@ class UserRepository:
             streak_freezes=0,
             blocked=False,
         )
-        await self._session.execute(
-            statement.on_conflict_do_nothing(index_elements=["platform", "external_id"])
-        )
-        row = await self._locked_user(platform, external_id)
-        if (display_name and row.display_name != display_name) or (language and row.language != language):
-            row.display_name = display_name or row.display_name
-            row.language = language or row.language
-        return _to_user(row)
-
-    async def _locked_user(self, platform: str, external_id: str) -> UserRow:
-        # Locking the user row serialises one user's concurrent writes on PostgreSQL.
-        query = (
-            select(UserRow)
-            .where(UserRow.platform == platform, UserRow.external_id == external_id)
-            .with_for_update()
-        )
-        return (await self._session.execute(query)).scalar_one()
+        statement = statement.on_conflict_do_update(
+            index_elements=["platform", "external_id"],
+            set_={
+                "display_name": func.coalesce(
+                    func.nullif(statement.excluded.display_name, ""), UserRow.display_name
+                ),
+                "language": func.coalesce(func.nullif(statement.excluded.language, ""), USERS.c.language),
+            },
+        ).returning(*USERS.columns)
+        return _to_user((await self._session.execute(statement)).one())
 
     async def find(self, platform: str, external_id: str) -> User | None:
         """Look a user up without creating it."""
@@ -164,8 +166,8 @@ class UserRepository:
     async def save_streak(self, user_id: int, streak: Streak) -> None:
         """Store the streak after an answer."""
         await self._session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
+            update(USERS)
+            .where(USERS.c.id == user_id)
             .values(
                 streak_current=streak.current,
                 streak_best=streak.best,
@@ -176,13 +178,13 @@ class UserRepository:
 
     async def set_timezone(self, user_id: int, timezone: str) -> None:
         """Remember the user's IANA time zone."""
-        await self._session.execute(update(UserRow).where(UserRow.id == user_id).values(timezone=timezone))
+        await self._session.execute(update(USERS).where(USERS.c.id == user_id).values(timezone=timezone))
 
     async def set_blocked(self, platform: str, external_id: str, blocked: bool) -> bool:
         """Mark whether the user blocked the bot; tell whether such a user exists."""
         result = await self._session.execute(
-            update(UserRow)
-            .where(UserRow.platform == platform, UserRow.external_id == external_id)
+            update(USERS)
+            .where(USERS.c.platform == platform, USERS.c.external_id == external_id)
             .values(blocked=blocked)
         )
         return bool(result.rowcount)
@@ -205,6 +207,22 @@ class QuestionRepository:
             await self._session.execute(select(QuestionRow).where(QuestionRow.key == key))
         ).scalar_one_or_none()
         return _to_question(row) if row else None
+
+    async def revision(self) -> int:
+        """The bank's revision, which every change to the bank increases."""
+        return (await self._session.execute(select(BANK_STATE.c.revision))).scalar_one()
+
+    async def _bump_revision(self) -> None:
+        await self._session.execute(update(BANK_STATE).values(revision=BANK_STATE.c.revision + 1))
+
+    async def active_ids(self) -> list[tuple[int, str]]:
+        """Every active question's id and topic."""
+        query = (
+            select(QuestionRow.id, QuestionRow.topic)
+            .where(QuestionRow.active.is_(True))
+            .order_by(QuestionRow.id)
+        )
+        return [(question_id, topic) for question_id, topic in (await self._session.execute(query)).all()]
 
     async def count(self) -> int:
         """How many questions the bank holds, active or not."""
@@ -234,6 +252,7 @@ class QuestionRepository:
             row.active = True
             row.updated_at = now
         await self._session.flush()
+        await self._bump_revision()
         return created
 
     async def set_active(self, question_id: int, active: bool, now: datetime) -> Question | None:
@@ -244,6 +263,7 @@ class QuestionRepository:
         row.active = active
         row.updated_at = now
         await self._session.flush()
+        await self._bump_revision()
         return _to_question(row)
 
     async def list(self, topic: str | None = None, active_only: bool = False) -> list[Question]:
@@ -265,14 +285,6 @@ class QuestionRepository:
         )
         return [(topic, count) for topic, count in (await self._session.execute(query)).all()]
 
-    async def resolve_topic(self, name: str) -> str | None:
-        """The stored topic a user meant, ignoring case and surrounding space."""
-        wanted = " ".join(name.split()).casefold()
-        for topic, _count in await self.topics():
-            if topic.casefold() == wanted:
-                return topic
-        return None
-
 
 class LearningRepository:
     """What a user has done: attempts, review states, topic progress, pending questions."""
@@ -292,56 +304,12 @@ class LearningRepository:
         )
         return list((await self._session.execute(query)).scalars())
 
-    async def active_in_scope(self, question_ids: Sequence[int], topic: str | None) -> set[int]:
-        """Which of these questions are active and, if a topic is given, in it."""
-        if not question_ids:
-            return set()
-        query = select(QuestionRow.id).where(QuestionRow.id.in_(question_ids), QuestionRow.active.is_(True))
-        if topic is not None:
-            query = query.where(QuestionRow.topic == topic)
-        return set((await self._session.execute(query)).scalars())
-
-    async def scheduled(self, user_id: int, topic: str | None, limit: int) -> list[ScheduledQuestion]:
-        """The user's reviewed, active questions that are due soonest."""
-        query = (
-            select(ReviewStateRow.question_id, ReviewStateRow.topic, ReviewStateRow.due)
-            .join(QuestionRow, QuestionRow.id == ReviewStateRow.question_id)
-            .where(ReviewStateRow.user_id == user_id, QuestionRow.active.is_(True))
-            .order_by(ReviewStateRow.due)
-            .limit(limit)
+    async def review_dues(self, user_id: int) -> dict[int, datetime]:
+        """When each question the user has reviewed is due again."""
+        query = select(ReviewStateRow.question_id, ReviewStateRow.due).where(
+            ReviewStateRow.user_id == user_id
         )
-        if topic is not None:
-            query = query.where(ReviewStateRow.topic == topic)
-        rows = (await self._session.execute(query)).all()
-        return [ScheduledQuestion(qid, row_topic, due) for qid, row_topic, due in rows]
-
-    def _unseen(self, user_id: int, topic: str | None, exclude: Sequence[int]) -> Select:
-        reviewed = select(ReviewStateRow.question_id).where(
-            ReviewStateRow.user_id == user_id, ReviewStateRow.question_id == QuestionRow.id
-        )
-        query = select(QuestionRow.id).where(QuestionRow.active.is_(True), ~reviewed.exists())
-        if topic is not None:
-            query = query.where(QuestionRow.topic == topic)
-        if exclude:
-            query = query.where(QuestionRow.id.not_in(exclude))
-        return query
-
-    async def unseen_by_topic(
-        self, user_id: int, topic: str | None, exclude: Sequence[int]
-    ) -> dict[str, int]:
-        """How many active questions per topic the user has never reviewed."""
-        unseen = self._unseen(user_id, topic, exclude).subquery()
-        query = (
-            select(QuestionRow.topic, func.count())
-            .join(unseen, unseen.c.id == QuestionRow.id)
-            .group_by(QuestionRow.topic)
-        )
-        return {row_topic: count for row_topic, count in (await self._session.execute(query)).all()}
-
-    async def nth_unseen(self, user_id: int, topic: str, offset: int, exclude: Sequence[int]) -> int | None:
-        """The `offset`-th never-reviewed active question of a topic, by id."""
-        query = self._unseen(user_id, topic, exclude).order_by(QuestionRow.id).offset(offset).limit(1)
-        return (await self._session.execute(query)).scalar_one_or_none()
+        return dict((await self._session.execute(query)).all())
 
     # --- learning state ---------------------------------------------------------------------------
 
@@ -384,6 +352,13 @@ class LearningRepository:
             row.topic: TopicProgress(row.topic, row.answers, row.skips, row.score_sum, row.mastery)
             for row in (await self._session.execute(query)).scalars()
         }
+
+    async def topic_progress_of(self, user_id: int, topic: str) -> TopicProgress:
+        """The user's progress in one topic, empty if never practised."""
+        row = await self._session.get(TopicProgressRow, (user_id, topic))
+        if row is None:
+            return TopicProgress(topic)
+        return TopicProgress(row.topic, row.answers, row.skips, row.score_sum, row.mastery)
 
     async def save_topic_progress(self, user_id: int, progress: TopicProgress) -> None:
         """Insert or replace the progress in one topic."""
@@ -470,8 +445,8 @@ class LearningRepository:
         self, platform: str, chat_id: str, user_id: int, question_id: int, now: datetime
     ) -> PendingQuestion:
         """Make this the user's open question in the chat, replacing any earlier one."""
-        await self.clear_pending(platform, chat_id, user_id)
-        row = PendingQuestionRow(
+        insert = _insert(self._session)
+        statement = insert(PENDING).values(
             platform=platform,
             chat_id=chat_id,
             user_id=user_id,
@@ -479,33 +454,29 @@ class LearningRepository:
             hints_used=0,
             asked_at=now,
         )
-        self._session.add(row)
-        await self._session.flush()
-        return _to_pending(row)
+        statement = statement.on_conflict_do_update(
+            index_elements=["platform", "chat_id", "user_id"],
+            set_={"question_id": question_id, "message_id": None, "hints_used": 0, "asked_at": now},
+        ).returning(*PENDING.columns)
+        return _to_pending((await self._session.execute(statement)).one())
 
     async def set_pending_message(self, pending_id: int, message_id: str) -> None:
         """Remember which chat message asked the question, so replies to it can be matched."""
         await self._session.execute(
-            update(PendingQuestionRow)
-            .where(PendingQuestionRow.id == pending_id)
-            .values(message_id=message_id)
+            update(PENDING).where(PENDING.c.id == pending_id).values(message_id=message_id)
         )
 
     async def set_pending_hints(self, pending_id: int, hints_used: int) -> None:
         """Count the hints taken on an open question."""
         await self._session.execute(
-            update(PendingQuestionRow)
-            .where(PendingQuestionRow.id == pending_id)
-            .values(hints_used=hints_used)
+            update(PENDING).where(PENDING.c.id == pending_id).values(hints_used=hints_used)
         )
 
     async def clear_pending(self, platform: str, chat_id: str, user_id: int) -> None:
         """Close the user's open question in the chat."""
         await self._session.execute(
-            delete(PendingQuestionRow).where(
-                PendingQuestionRow.platform == platform,
-                PendingQuestionRow.chat_id == chat_id,
-                PendingQuestionRow.user_id == user_id,
+            delete(PENDING).where(
+                PENDING.c.platform == platform, PENDING.c.chat_id == chat_id, PENDING.c.user_id == user_id
             )
         )
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import Repositories
+from bot.services.catalog import BankCatalog
 
 Clock = Callable[[], datetime]
 
@@ -63,6 +64,7 @@ class ServiceContext:
         self.policy = policy
         self._clock = clock
         self.rng = rng or random.Random()
+        self.catalog = BankCatalog()
 
     def now(self) -> datetime:
         """The current instant, which must be timezone-aware."""

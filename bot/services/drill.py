@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.grading import HINT_PENALTY, MAX_SCORE, grade, hint_cap
-from bot.core.mastery import TopicProgress, record_result
+from bot.core.mastery import record_result
 from bot.core.question import Question
 from bot.core.review import rating_for, schedule_review
 from bot.core.selection import RECENT_WINDOW, SelectionPool, choose_next
@@ -25,8 +25,6 @@ from bot.services.results import (
     UnknownTopic,
 )
 
-# Enough scheduled rows that the recent filter cannot empty them.
-SCHEDULED_FETCH = 2 * RECENT_WINDOW + 1
 # Four hints leave 20 points, and every hint costs 20.
 MAX_HINTS = (MAX_SCORE - HINT_PENALTY) // HINT_PENALTY
 
@@ -44,25 +42,24 @@ async def choose_question(
     context: ServiceContext,
     user_id: int,
     topic: str | None,
-    also_avoid: tuple[int, ...] = (),
+    also_avoid: int | None = None,
 ) -> Question | None:
-    """Pick the user's next question with the core's rules, from what the store knows."""
-    recent_ids = [*also_avoid, *await repos.learning.recent_question_ids(user_id, RECENT_WINDOW)]
-    in_scope = await repos.learning.active_in_scope(recent_ids, topic)
-    recent = list(dict.fromkeys(qid for qid in recent_ids if qid in in_scope))
+    """Pick the user's next question with the core's rules, from what the store knows.
+
+    `also_avoid` is a question just asked but not answered, which must not come straight back.
+    """
+    await context.catalog.refresh(repos)
+    recent = await repos.learning.recent_question_ids(user_id, RECENT_WINDOW)
+    if also_avoid is not None:
+        recent = [also_avoid, *recent]
     pool = SelectionPool(
-        scheduled=await repos.learning.scheduled(user_id, topic, SCHEDULED_FETCH),
-        unseen_by_topic=await repos.learning.unseen_by_topic(user_id, topic, recent),
+        candidates=context.catalog.candidates(topic),
+        due=await repos.learning.review_dues(user_id),
         recent=recent,
         progress=await repos.learning.topic_progress(user_id),
     )
     pick = choose_next(pool, context.now(), context.rng)
-    if pick is None:
-        return None
-    question_id = pick.question_id
-    if question_id is None and pick.topic is not None:
-        question_id = await repos.learning.nth_unseen(user_id, pick.topic, pick.offset, recent)
-    return await repos.questions.get(question_id) if question_id is not None else None
+    return await context.catalog.question(repos, pick.question_id) if pick else None
 
 
 class DrillService:
@@ -84,12 +81,12 @@ class DrillService:
             stored_user = await self._user(repos, user)
             resolved = None
             if topic:
-                resolved = await repos.questions.resolve_topic(topic)
+                await self._context.catalog.refresh(repos)
+                resolved = self._context.catalog.resolve_topic(topic)
                 if resolved is None:
-                    available = tuple(name for name, _count in await repos.questions.topics())
-                    return UnknownTopic(topic, available)
+                    return UnknownTopic(topic, tuple(self._context.catalog.topics()))
             pending = await repos.learning.pending(chat.platform, chat.chat_id, stored_user.id, lock=True)
-            avoid = (pending.question_id,) if pending else ()
+            avoid = pending.question_id if pending else None
             question = await choose_question(repos, self._context, stored_user.id, resolved, avoid)
             if question is None:
                 return NoQuestion(resolved)
@@ -220,7 +217,5 @@ class DrillService:
         await repos.learning.save_review_state(
             user_id, question.id, question.topic, schedule_review(previous, rating, now)
         )
-        progress = (await repos.learning.topic_progress(user_id)).get(
-            question.topic, TopicProgress(question.topic)
-        )
+        progress = await repos.learning.topic_progress_of(user_id, question.topic)
         await repos.learning.save_topic_progress(user_id, record_result(progress, score, skipped))

@@ -1,0 +1,31 @@
+"""A small, known bank for service tests: topics A, B and C with simple rubrics."""
+
+from __future__ import annotations
+
+from bot.core.question import QuestionDraft
+from bot.core.rubric import KeyPoint, Rubric
+
+GOOD_ANSWER = "alpha beta gamma"
+
+
+def sample_drafts(per_topic: int = 4, topics: tuple[str, ...] = ("A", "B", "C")) -> list[QuestionDraft]:
+    """Questions whose rubric is alpha, beta (weight 2) and gamma, answered fully by GOOD_ANSWER."""
+    rubric = Rubric(
+        (
+            KeyPoint("alpha", ("阿尔法",), explain="alpha is expected"),
+            KeyPoint("beta", ("贝塔",), weight=2),
+            KeyPoint("gamma"),
+        )
+    )
+    return [
+        QuestionDraft(
+            key=f"{topic.lower()}-{number}",
+            topic=topic,
+            text=f"Question {number} of topic {topic}?",
+            rubric=rubric,
+            answer=f"Reference {topic}{number}: {GOOD_ANSWER}",
+            difficulty=1 + number % 3,
+        )
+        for topic in topics
+        for number in range(per_topic)
+    ]
