@@ -29,8 +29,9 @@ _DROPPED_RE = re.compile("[" + re.escape(_DROPPED_CHARS) + "]")
 _DASH_RE = re.compile("[" + re.escape(_DASHES) + "]")
 # A full stop is a decimal point between digits and a clause break everywhere else.
 _FULL_STOP_RE = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
-# A hyphen between letters joins words (mini-batch), elsewhere it is a minus sign.
-_WORD_HYPHEN_RE = re.compile(r"(?<=[a-z])[-_](?=[a-z])")
+# A hyphen between words joins them (mini-batch, batch - norm); next to a digit or a single-letter
+# variable (x - max, m - n) it is a minus sign.
+_WORD_HYPHEN_RE = re.compile(r"(?<=[a-z]{2}) ?[-_] ?(?=[a-z]{2})")
 _SPACE_RE = re.compile(r"[^\S\n]+")
 _SPACED_BREAK_RE = re.compile(r" ?\n[ \n]*")
 

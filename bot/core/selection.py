@@ -73,5 +73,5 @@ def _least_recent(recent: Sequence[int]) -> Pick | None:
     if not recent:
         return None
     last = recent[0]
-    older = [qid for qid in dict.fromkeys(reversed(recent)) if qid != last]
+    older = [qid for qid in reversed(dict.fromkeys(recent)) if qid != last]
     return Pick(older[0], "repeat") if older else Pick(last, "only")
