@@ -111,12 +111,12 @@ def generate_rows(users: int, questions: int, attempts: int, seed: int = 1) -> d
 
 
 COLUMNS = {
-    "users": "id, platform, external_id, display_name, language, timezone, streak_current, streak_best, "
-    "streak_freezes, streak_last_day, blocked, created_at",
-    "questions": "id, key, topic, text, rubric, answer, difficulty, source, active, added_by, created_at, updated_at",
-    "attempts": "id, user_id, question_id, answer, score, matched, missed, negated, hints_used, skipped, created_at",
-    "review_states": "user_id, question_id, topic, due, state, step, stability, difficulty, last_review, reps, lapses",
-    "topic_progress": "user_id, topic, answers, skips, score_sum, mastery",
+    "users": "id platform external_id display_name language timezone streak_current streak_best"
+    " streak_freezes streak_last_day blocked created_at",
+    "questions": "id key topic text rubric answer difficulty source active added_by created_at updated_at",
+    "attempts": "id user_id question_id answer score matched missed negated hints_used skipped created_at",
+    "review_states": "user_id question_id topic due state step stability difficulty last_review reps lapses",
+    "topic_progress": "user_id topic answers skips score_sum mastery",
 }
 
 
@@ -130,7 +130,9 @@ def fill_sqlite(path: Path, users: int, questions: int, attempts: int) -> None:
     def insert(table: str, batch: list[tuple]) -> None:
         converted = [tuple(_sqlite_time(v) if isinstance(v, datetime) else v for v in row) for row in batch]
         marks = ", ".join("?" * len(converted[0]))
-        connection.executemany(f"INSERT INTO {table} ({COLUMNS[table]}) VALUES ({marks})", converted)
+        connection.executemany(
+            f"INSERT INTO {table} ({', '.join(COLUMNS[table].split())}) VALUES ({marks})", converted
+        )
 
     insert("users", list(rows["users"]))
     insert("questions", list(rows["questions"]))
@@ -159,9 +161,7 @@ async def fill_postgres(url: str, users: int, questions: int, attempts: int) -> 
     rows = generate_rows(users, questions, attempts)
 
     async def copy(table: str, batch: list[tuple]) -> None:
-        await connection.copy_records_to_table(
-            table, records=batch, columns=[c.strip() for c in COLUMNS[table].split(",")]
-        )
+        await connection.copy_records_to_table(table, records=batch, columns=COLUMNS[table].split())
 
     try:
         await copy("users", list(rows["users"]))
@@ -186,7 +186,7 @@ async def fill_postgres(url: str, users: int, questions: int, attempts: int) -> 
 
 def _percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 async def measure(url: str, users: int, samples: int) -> dict[str, dict[str, float]]:
@@ -274,7 +274,8 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
     print(f"{backend}: filled in {fill_seconds:.0f} s")
     for name, figures in results.items():
         print(
-            f"  {name:<7} p50 {figures['p50']:.2f} ms  p95 {figures['p95']:.2f} ms  mean {figures['mean']:.2f} ms"
+            f"  {name:<7} p50 {figures['p50']:.2f} ms  p95 {figures['p95']:.2f} ms"
+            f"  mean {figures['mean']:.2f} ms"
         )
 
 
@@ -290,7 +291,8 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
     print(
-        f"scale: {args.users} users, {args.questions} questions, {args.attempts} attempts; {args.samples} samples"
+        f"scale: {args.users} users, {args.questions} questions, {args.attempts} attempts;"
+        f" {args.samples} samples"
     )
     with tempfile.TemporaryDirectory(prefix="drillbench-") as workdir:
         for backend in args.backends.split(","):

@@ -9,9 +9,14 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from bot.services import Services
 
 EXIT_USAGE = 2
 
@@ -20,9 +25,8 @@ class UsageError(Exception):
     """Bad input on the command line: printed as one line, exit code 2."""
 
 
-@asynccontextmanager
-async def open_services(settings: Settings, console_admin: bool = False) -> AsyncIterator:
-    """Build the whole stack over the configured database and tear it down afterwards."""
+def build_services(settings: Settings, console_admin: bool = False) -> tuple[Services, AsyncEngine]:
+    """Build the whole stack over the configured database; the caller disposes the engine."""
     from bot.adapters.console.chat import LOCAL_USER_ID, PLATFORM
     from bot.db.engine import create_engine, create_session_factory
     from bot.services import Services
@@ -38,8 +42,15 @@ async def open_services(settings: Settings, console_admin: bool = False) -> Asyn
         admins=frozenset(admins),
     )
     engine = create_engine(settings.database_url)
+    return Services.build(ServiceContext(create_session_factory(engine), policy)), engine
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, console_admin: bool = False) -> AsyncIterator[Services]:
+    """The services for the length of a block."""
+    services, engine = build_services(settings, console_admin)
     try:
-        yield Services.build(ServiceContext(create_session_factory(engine), policy))
+        yield services
     finally:
         await engine.dispose()
 
@@ -70,10 +81,18 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None:
         print("TELEGRAM_BOT_TOKEN is not set: opening the terminal chat instead.", file=sys.stderr)
         return cmd_console(settings, args)
+    return cmd_telegram(settings, args)
+
+
+def cmd_telegram(settings: Settings, args: argparse.Namespace) -> int:
+    """Start the Telegram bot; without a token, say so and stop."""
+    if settings.telegram_bot_token is None:
+        raise UsageError("TELEGRAM_BOT_TOKEN is not set; put it in the environment or in .env")
     prepare_database(settings)
     from bot.adapters.telegram.app import run_polling
 
-    run_polling(settings)
+    services, engine = build_services(settings)
+    run_polling(settings, services, on_shutdown=engine.dispose)
     return 0
 
 
@@ -251,6 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="start the bot (the terminal chat when no token is set)")
     run.set_defaults(handler=cmd_run)
+
+    telegram = commands.add_parser("telegram", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    telegram.set_defaults(handler=cmd_telegram)
 
     console = commands.add_parser("console", help="chat with the bot in the terminal")
     console.add_argument("--language", default="zh", choices=["zh", "en"])

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     def _iana_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as error:
             raise ValueError("must be an IANA time zone name such as Asia/Shanghai or UTC") from error
         return value
 

@@ -12,7 +12,7 @@ from bot.core.rubric import KeyPoint, Rubric, RubricError, validate_rubric
 MAX_KEY_POINTS = 8
 ADDED_SOURCE = "chat"
 
-_POINT_SEPARATORS = re.compile(r"[,，;；、]")
+_POINT_SEPARATORS = re.compile(r"[,，;；、\n]")
 _FIELD_LINE = re.compile(
     r"^\s*(topic|主题|q|question|问题|keys|要点|answer|a|答案|参考答案)\s*[:：]\s*(.*)$", re.I
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -45,10 +45,13 @@ def schedule_review(previous: ReviewState | None, rating: Rating, now: datetime)
     """Return the state after a review at `now`; the first review starts from a new card."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    now = now.astimezone(UTC)
     card = (
-        Card(due=now)
+        # An explicit card id keeps fsrs from deriving one from the wall clock.
+        Card(card_id=0, due=now)
         if previous is None
         else Card(
+            card_id=0,
             state=State(previous.state),
             step=previous.step,
             stability=previous.stability,

@@ -67,7 +67,7 @@ class Rubric:
     @classmethod
     def from_list(cls, items: Iterable[Any], field_path: str = "rubric") -> Rubric:
         """Build and validate a rubric from plain data, naming the field at fault."""
-        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
             raise RubricError("must be a list of key points", field_path)
         points = tuple(
             key_point_from_dict(item, f"{field_path}[{index}]") for index, item in enumerate(items)

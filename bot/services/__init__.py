@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.services.accounts import AccountService
 from bot.services.bank import BankService
 from bot.services.context import ServiceContext
 from bot.services.drill import DrillService
@@ -18,8 +19,15 @@ class Services:
     drill: DrillService
     bank: BankService
     stats: StatsService
+    accounts: AccountService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
         """Wire the services to the context."""
-        return cls(context, DrillService(context), BankService(context), StatsService(context))
+        return cls(
+            context,
+            DrillService(context),
+            BankService(context),
+            StatsService(context),
+            AccountService(context),
+        )

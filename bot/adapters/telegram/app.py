@@ -1,0 +1,105 @@
+"""Build the python-telegram-bot Application and run it with long polling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.telegram import handlers
+from bot.adapters.texts import ADMIN_COMMANDS, COMMAND_DESCRIPTIONS, USER_COMMANDS
+from bot.config import Settings
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+
+def _commands(language: str, names: tuple[str, ...]) -> list[BotCommand]:
+    return [BotCommand(name, COMMAND_DESCRIPTIONS[language][name]) for name in names]
+
+
+async def register_commands(application: Application, admin_ids: frozenset[int]) -> None:
+    """Publish the command menus: Chinese and English for everyone, plus admin commands for admins."""
+    bot = application.bot
+    await bot.set_my_commands(_commands("en", USER_COMMANDS))
+    await bot.set_my_commands(_commands("zh", USER_COMMANDS), language_code="zh")
+    for admin_id in sorted(admin_ids):
+        scope = BotCommandScopeChat(admin_id)
+        try:
+            await bot.set_my_commands(_commands("en", USER_COMMANDS + ADMIN_COMMANDS), scope=scope)
+            await bot.set_my_commands(
+                _commands("zh", USER_COMMANDS + ADMIN_COMMANDS), scope=scope, language_code="zh"
+            )
+        except TelegramError as error:
+            # An admin who never opened a chat with the bot has no chat to scope the menu to yet.
+            logger.warning("admin menu for %s not set: %s", admin_id, error.message)
+
+
+def build_application(
+    token: str,
+    base_url: str,
+    services: Services,
+    admin_ids: frozenset[int],
+    on_shutdown: Callable[[], Awaitable[None]] | None = None,
+) -> Application:
+    """Wire the handlers over the services; the caller starts and stops the application."""
+
+    async def post_init(application: Application) -> None:
+        await register_commands(application, admin_ids)
+
+    async def post_shutdown(_application: Application) -> None:
+        if on_shutdown is not None:
+            await on_shutdown()
+
+    application = (
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.bot_data[handlers.SERVICES_KEY] = services
+    add = application.add_handler
+    add(CommandHandler("start", handlers.start))
+    add(CommandHandler("help", handlers.help_command))
+    add(CommandHandler("quiz", handlers.quiz))
+    add(CommandHandler("hint", handlers.hint))
+    add(CommandHandler("skip", handlers.skip))
+    add(CommandHandler("stats", handlers.stats))
+    add(CommandHandler("weak", handlers.weak))
+    add(CommandHandler("topics", handlers.topics))
+    add(CommandHandler("addq", handlers.add_question))
+    add(CommandHandler("delq", handlers.deactivate_question))
+    add(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.answer))
+    add(CallbackQueryHandler(handlers.button))
+    add(ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def run_polling(settings: Settings, services: Services, on_shutdown: Callable[[], Awaitable[None]]) -> None:
+    """Long-poll until SIGINT or SIGTERM, then shut down cleanly."""
+    assert settings.telegram_bot_token is not None
+    application = build_application(
+        settings.telegram_bot_token.get_secret_value(),
+        settings.telegram_api_base_url,
+        services,
+        settings.admin_ids,
+        on_shutdown,
+    )
+    logger.info("polling Telegram at %s", settings.telegram_api_base_url)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
