@@ -153,7 +153,8 @@ def test_invalid_bank_file_names_file_entry_and_field(
 ) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(
-        "topic: T\nquestions:\n  - key: t-1\n    question: Q?\n    rubric:\n      - label: ok\n        weight: -1\n",
+        "topic: T\nquestions:\n  - key: t-1\n    question: Q?\n"
+        "    rubric:\n      - label: ok\n        weight: -1\n",
         encoding="utf-8",
     )
 

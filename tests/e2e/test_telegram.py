@@ -1,0 +1,288 @@
+"""The Telegram bot end to end: the real Application long-polls a stand-in Bot API over HTTP."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.adapters.telegram.app import build_application, register_commands
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.models import QuestionRow
+from bot.services import Services
+from bot.services.context import DrillPolicy, ServiceContext
+from tests.conftest import FakeClock
+from tests.e2e.fake_bot_api import FakeBotApi
+from tests.integration.sample_bank import GOOD_ANSWER, sample_drafts
+
+ADMIN_ID = 1001
+USER_ID = 42
+OTHER_ID = 43
+GROUP_ID = -1001234567890
+
+
+@asynccontextmanager
+async def running_bot(api: FakeBotApi, services: Services) -> AsyncIterator[None]:
+    """Start the real Application against the stand-in and stop it afterwards."""
+    application = build_application(api.token, api.base_url, services, frozenset({ADMIN_ID}))
+    async with application:
+        await register_commands(application, frozenset({ADMIN_ID}))
+        await application.start()
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield
+        finally:
+            await application.updater.stop()
+            await application.stop()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """The stand-in Bot API with a private user, an English user, an admin and a group."""
+    async with FakeBotApi(bot_username="drill_bot") as fake:
+        fake.add_user(USER_ID, "Lin", language_code="zh-hans")
+        fake.add_user(OTHER_ID, "Sam", language_code="en")
+        fake.add_user(ADMIN_ID, "Admin", language_code="zh-hans")
+        fake.add_group(GROUP_ID, "Drill group", members=[USER_ID, OTHER_ID])
+        yield fake
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, services: Services) -> AsyncIterator[FakeBotApi]:
+    """A running bot over a small bank."""
+    await services.bank.import_drafts(sample_drafts())
+    async with running_bot(api, services):
+        yield api
+
+
+async def _say(
+    api: FakeBotApi, user_id: int, text: str, chat_id: int | None = None, reply_to: int | None = None
+):
+    chat = chat_id or user_id
+    before = len(api.sent(chat))
+    await api.user_sends(user_id, text, chat_id=chat_id, reply_to=reply_to)
+    sent = await api.wait_for_sent(before + 1, chat_id=chat)
+    return sent[-1]
+
+
+async def _count_questions(services: Services) -> int:
+    async with services.context.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(QuestionRow))).scalar_one()
+
+
+async def test_private_quiz_with_a_good_and_a_bad_answer(bot: FakeBotApi) -> None:
+    question = await _say(bot, USER_ID, "/quiz")
+    assert question.parse_mode == "HTML" and "Question" in question.text
+    assert [data[:2] for data in question.callback_data] == ["h:", "s:"]
+
+    good = await _say(bot, USER_ID, GOOD_ANSWER)
+    assert "100/100" in good.text and "通过" in good.text and "参考答案" in good.text
+    assert good.callback_data == ["n"]
+
+    await bot.user_presses(USER_ID, USER_ID, good.message_id, "n")
+    await bot.wait_for_sent(3, chat_id=USER_ID)
+    bad = await _say(bot, USER_ID, "alpha, but not beta")
+    assert "25/100" in bad.text and "未通过" in bad.text
+    assert "否定" in bad.text and "alpha is expected" not in bad.text
+
+
+async def test_english_users_get_english_replies(bot: FakeBotApi) -> None:
+    await _say(bot, OTHER_ID, "/quiz")
+
+    feedback = await _say(bot, OTHER_ID, "gamma")
+
+    assert "Score 25/100" in feedback.text and "Reference answer" in feedback.text
+
+
+async def test_pending_question_survives_a_restart(
+    api: FakeBotApi, services: Services, database_url: str, clock: FakeClock, policy: DrillPolicy
+) -> None:
+    await services.bank.import_drafts(sample_drafts())
+    async with running_bot(api, services):
+        await _say(api, USER_ID, "/quiz")
+
+    engine = create_engine(database_url)
+    try:
+        restarted = Services.build(
+            ServiceContext(create_session_factory(engine), policy, clock, random.Random(2))
+        )
+        async with running_bot(api, restarted):
+            feedback = await _say(api, USER_ID, GOOD_ANSWER)
+    finally:
+        await engine.dispose()
+
+    assert "100/100" in feedback.text
+
+
+async def test_group_quiz_answered_by_reply(bot: FakeBotApi) -> None:
+    question = await _say(bot, USER_ID, "/quiz@drill_bot", chat_id=GROUP_ID)
+    assert question.reply_markup["force_reply"] is True and question.reply_markup["selective"] is True
+
+    assert await bot.user_sends(OTHER_ID, "just chatting", chat_id=GROUP_ID) is None
+    feedback = await _say(bot, OTHER_ID, GOOD_ANSWER, chat_id=GROUP_ID, reply_to=question.message_id)
+    repeat = await _say(bot, OTHER_ID, GOOD_ANSWER, chat_id=GROUP_ID, reply_to=question.message_id)
+    asker = await _say(bot, USER_ID, "gamma", chat_id=GROUP_ID, reply_to=question.message_id)
+
+    assert "Score 100/100" in feedback.text and feedback.reply_to_message_id is not None
+    assert "already answered" in repeat.text
+    assert "25/100" in asker.text
+
+
+async def test_addq_from_an_admin_adds_a_question_that_can_be_asked(
+    bot: FakeBotApi, services: Services
+) -> None:
+    added = await _say(
+        bot, ADMIN_ID, "/addq 归一化 | LN 与 BN 的区别？ | 样本/per sample, 批次/batch | LN 按样本归一化"
+    )
+    assert "已添加题目 #13" in added.text
+
+    question = await _say(bot, ADMIN_ID, "/quiz 归一化")
+
+    assert "LN 与 BN 的区别" in question.text and "#13" in question.text
+    assert await _count_questions(services) == 13
+
+
+async def test_addq_multiline_form(bot: FakeBotApi) -> None:
+    text = "/addq\ntopic: 工程\nq: 什么是梯度累积？\nkeys: 显存/memory, 等效批量\nanswer: 多步累积梯度再更新"
+
+    added = await _say(bot, ADMIN_ID, text)
+
+    assert "已添加题目" in added.text
+
+
+async def test_addq_from_a_non_admin_is_refused_and_writes_nothing(
+    bot: FakeBotApi, services: Services
+) -> None:
+    refused = await _say(bot, USER_ID, "/addq 归一化 | 问题？ | 要点")
+
+    assert "只有管理员" in refused.text
+    assert await _count_questions(services) == 12
+
+
+async def test_malformed_addq_gets_the_usage_line(bot: FakeBotApi, services: Services) -> None:
+    reply = await _say(bot, ADMIN_ID, "/addq 只有一个部分")
+
+    assert "格式不对" in reply.text and "用法：/addq 主题 | 问题" in reply.text
+    assert await _count_questions(services) == 12
+
+
+async def test_html_special_characters_cannot_break_a_reply(bot: FakeBotApi) -> None:
+    added = await _say(bot, ADMIN_ID, "/addq <b>HTML & co | Is 1 < 2 && 3 > 2? | alpha, <i> | a <tag> & more")
+    assert "<b>HTML & co" in added.text
+
+    question = await _say(bot, ADMIN_ID, "/quiz <b>HTML & co")
+    feedback = await _say(bot, ADMIN_ID, "<b>alpha</b> & <i> </script> &amp; <<>>")
+
+    assert "Is 1 < 2 && 3 > 2?" in question.text
+    assert "100/100" in feedback.text and "a <tag> & more" in feedback.text
+
+
+async def test_a_4000_character_answer_is_graded(bot: FakeBotApi) -> None:
+    await _say(bot, USER_ID, "/quiz")
+    answer = ("alpha beta gamma 以及更多的解释。" * 200)[:4000]
+
+    feedback = await _say(bot, USER_ID, answer)
+
+    assert "100/100" in feedback.text
+
+
+async def test_long_feedback_is_split_at_line_boundaries(api: FakeBotApi, services: Services) -> None:
+    long_answer = "\n".join(f"第 {line} 行：alpha beta gamma 的详细解释。" * 4 for line in range(60))
+    drafts = [replace(draft, answer=long_answer) for draft in sample_drafts(per_topic=1, topics=("A",))]
+    await services.bank.import_drafts(drafts)
+    async with running_bot(api, services):
+        await _say(api, USER_ID, "/quiz")
+        await api.user_sends(USER_ID, GOOD_ANSWER)
+        await api.wait_for(lambda: any(message.callback_data == ["n"] for message in api.sent(USER_ID)))
+
+    parts = api.sent(USER_ID)[1:]
+    assert len(parts) >= 2
+    assert all(len(part.text) <= 4096 for part in parts)
+    assert parts[-1].callback_data == ["n"]
+
+
+async def test_stats_sends_text_and_a_png_chart(bot: FakeBotApi) -> None:
+    await _say(bot, USER_ID, "/quiz")
+    await _say(bot, USER_ID, GOOD_ANSWER)
+
+    await bot.user_sends(USER_ID, "/stats")
+    sent = await bot.wait_for_sent(4, chat_id=USER_ID)
+
+    assert "已答：1 题" in sent[2].text
+    assert sent[3].method == "sendPhoto" and sent[3].photo.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_a_button_of_an_old_question_gets_a_notice(bot: FakeBotApi) -> None:
+    old = await _say(bot, USER_ID, "/quiz")
+    await _say(bot, USER_ID, "/quiz")
+
+    await bot.user_presses(USER_ID, USER_ID, old.message_id, old.callback_data[0])
+    await bot.wait_for(lambda: bool(bot.answered_callbacks))
+
+    assert bot.answered_callbacks[-1].get("text") == "这道题已经结束了。"
+    assert len(bot.sent(USER_ID)) == 2
+
+
+async def test_hint_and_skip_buttons(bot: FakeBotApi) -> None:
+    question = await _say(bot, USER_ID, "/quiz")
+
+    await bot.user_presses(USER_ID, USER_ID, question.message_id, question.callback_data[0])
+    hint = (await bot.wait_for_sent(2, chat_id=USER_ID))[-1]
+    await bot.user_presses(USER_ID, USER_ID, question.message_id, question.callback_data[1])
+    skipped = (await bot.wait_for_sent(3, chat_id=USER_ID))[-1]
+
+    assert "提示 1：beta" in hint.text and "最高 80 分" in hint.text
+    assert "已跳过" in skipped.text and "参考答案" in skipped.text
+
+
+async def test_weak_topics_offer_a_quiz_button(bot: FakeBotApi) -> None:
+    for _ in range(3):
+        await _say(bot, USER_ID, "/quiz A")
+        await _say(bot, USER_ID, "gamma")
+
+    weak = await _say(bot, USER_ID, "/weak")
+    await bot.user_presses(USER_ID, USER_ID, weak.message_id, weak.callback_data[0])
+    question = (await bot.wait_for_sent(len(bot.sent(USER_ID)) + 1, chat_id=USER_ID))[-1]
+
+    assert "A：25%" in weak.text
+    assert "【A】" in question.text
+
+
+async def test_command_menus_in_two_languages_and_for_admins(bot: FakeBotApi) -> None:
+    default = {command["command"] for command in bot.commands()}
+    chinese = {command["command"]: command["description"] for command in bot.commands(language_code="zh")}
+    admin = {command["command"] for command in bot.commands(scope={"type": "chat", "chat_id": ADMIN_ID})}
+
+    assert "quiz" in default and "addq" not in default
+    assert chinese["quiz"] == "出一道题，可加主题"
+    assert {"addq", "delq"} <= admin
+
+
+async def test_a_user_who_blocked_the_bot_is_marked_and_not_retried(
+    bot: FakeBotApi, services: Services
+) -> None:
+    bot.block(USER_ID)
+
+    await bot.user_sends(USER_ID, "/quiz")
+    await _say(bot, ADMIN_ID, "/help")
+
+    assert await services.accounts.is_blocked("telegram", str(USER_ID))
+    assert sum(call.error_code == 403 for call in bot.calls("sendMessage")) == 1
+
+
+async def test_my_chat_member_updates_keep_the_blocked_flag(bot: FakeBotApi, services: Services) -> None:
+    await _say(bot, USER_ID, "/quiz")
+
+    # Updates are handled one at a time, so a reply to a later update means the earlier one is done.
+    await bot.chat_member_update(USER_ID, USER_ID, "member", "kicked")
+    await _say(bot, ADMIN_ID, "/help")
+    blocked = await services.accounts.is_blocked("telegram", str(USER_ID))
+    await bot.chat_member_update(USER_ID, USER_ID, "kicked", "member")
+    await _say(bot, ADMIN_ID, "/help")
+
+    assert blocked is True
+    assert await services.accounts.is_blocked("telegram", str(USER_ID)) is False
