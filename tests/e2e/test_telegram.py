@@ -286,3 +286,17 @@ async def test_my_chat_member_updates_keep_the_blocked_flag(bot: FakeBotApi, ser
 
     assert blocked is True
     assert await services.accounts.is_blocked("telegram", str(USER_ID)) is False
+
+
+async def test_an_unexpected_error_is_logged_and_gets_an_apology(
+    bot: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _say(bot, USER_ID, "/quiz")
+    await _say(bot, USER_ID, GOOD_ANSWER)
+    bot.inject_error("sendPhoto", 400, "Bad Request: wrong file identifier/HTTP URL specified")
+
+    await bot.user_sends(USER_ID, "/stats")
+    sent = await bot.wait_for_sent(4, chat_id=USER_ID)
+
+    assert sent[-1].text == "抱歉，出了点问题，请稍后再试。"
+    assert "update failed" in caplog.text
