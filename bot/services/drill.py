@@ -131,11 +131,10 @@ class DrillService:
     ) -> HintGiven | NoMoreHints | NothingPending | StaleQuestion:
         """Reveal the next key point, heaviest first; each hint lowers the best possible score."""
         async with self._context.transaction() as repos:
-            _user, pending, question = await self._open_question(repos, chat, user)
-            if pending is None or question is None:
-                return NothingPending()
-            if question_id is not None and question_id != question.id:
-                return StaleQuestion()
+            opened = await self._open_question(repos, chat, user, question_id)
+            if not isinstance(opened, tuple):
+                return opened
+            _user, pending, question = opened
             points = sorted(question.rubric.points, key=lambda point: -point.weight)
             allowed = min(MAX_HINTS, len(points))
             if pending.hints_used >= allowed:
@@ -149,11 +148,10 @@ class DrillService:
     ) -> Skipped | NothingPending | StaleQuestion:
         """Give up the pending question: a failed review, but not an answer for the streak."""
         async with self._context.transaction() as repos:
-            stored_user, pending, question = await self._open_question(repos, chat, user)
-            if pending is None or question is None:
-                return NothingPending()
-            if question_id is not None and question_id != question.id:
-                return StaleQuestion()
+            opened = await self._open_question(repos, chat, user, question_id)
+            if not isinstance(opened, tuple):
+                return opened
+            stored_user, pending, question = opened
             now = self._context.now()
             await repos.learning.clear_pending(chat.platform, chat.chat_id, stored_user.id)
             await repos.learning.add_attempt(
@@ -165,11 +163,16 @@ class DrillService:
             return Skipped(question)
 
     async def _open_question(
-        self, repos: Repositories, chat: ChatRef, user: ChatUser
-    ) -> tuple[User, PendingQuestion | None, Question | None]:
+        self, repos: Repositories, chat: ChatRef, user: ChatUser, question_id: int | None
+    ) -> tuple[User, PendingQuestion, Question] | NothingPending | StaleQuestion:
+        """The user's pending question, locked; a button's `question_id` must still be that question."""
         stored_user = await self._user(repos, user)
         pending = await repos.learning.pending(chat.platform, chat.chat_id, stored_user.id, lock=True)
         question = await repos.questions.get(pending.question_id) if pending else None
+        if pending is None or question is None:
+            return NothingPending()
+        if question_id is not None and question_id != question.id:
+            return StaleQuestion()
         return stored_user, pending, question
 
     async def _grade(
