@@ -82,6 +82,7 @@ ZH: dict[str, str] = {
     "chart_activity_title": "最近 {weeks} 周答题",
     "chart_mastery_axis": "掌握度 %",
     "chart_no_data": "暂无数据",
+    "chart_weekdays": "一 二 三 四 五 六 日",
 }
 
 EN: dict[str, str] = {
@@ -166,6 +167,7 @@ EN: dict[str, str] = {
     "chart_activity_title": "Answers in the last {weeks} weeks",
     "chart_mastery_axis": "mastery %",
     "chart_no_data": "no data yet",
+    "chart_weekdays": "Mon Tue Wed Thu Fri Sat Sun",
 }
 
 CATALOGUES = {"zh": ZH, "en": EN}

@@ -241,6 +241,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         activity_title=presenter.t("chart_activity_title", weeks=12),
         mastery_axis=presenter.t("chart_mastery_axis"),
         no_data=presenter.t("chart_no_data"),
+        weekday_labels=tuple(presenter.t("chart_weekdays").split()),
     )
     await update.effective_message.reply_photo(chart)
 
