@@ -5,11 +5,14 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.adapters.texts import text
 from bot.core.grading import hint_cap
 from bot.core.question import Question
 from bot.core.rubric import KeyPoint
+from bot.core.schedule import TIMEZONE_EXAMPLES
+from bot.services.daily import DailySetting, TimezoneSet
 from bot.services.results import (
     AnswerGraded,
     DuplicateQuestion,
@@ -168,6 +171,24 @@ class Presenter:
             self.t("weak_line", topic=item.topic, mastery=round(item.mastery * 100)) for item in topics
         )
         return "\n".join(lines)
+
+    def daily(
+        self, result: DailySetting | TimezoneSet | Malformed | NotAllowed, timezone_command: bool = False
+    ) -> str:
+        """The daily push setting after /daily or /timezone, or why it was not changed."""
+        match result:
+            case NotAllowed():
+                return self.t("daily_not_allowed")
+            case Malformed(reason=reason) if timezone_command:
+                return self.t("timezone_usage", reason=reason, examples=", ".join(TIMEZONE_EXAMPLES))
+            case Malformed(reason=reason):
+                return self.t("daily_usage", reason=reason)
+            case TimezoneSet(timezone=zone, setting=setting):
+                return f"{self.t('timezone_set', zone=zone)}\n{self.daily(setting)}"
+            case DailySetting(active=True, local_time=local_time, timezone=zone, next_push_at=push_at):
+                moment = push_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if push_at else "?"
+                return self.t("daily_on", time=local_time, zone=zone, next=moment)
+        return self.t("daily_off")
 
     def bank_change(
         self,

@@ -14,6 +14,7 @@ ZH: dict[str, str] = {
         "/stats — 我的进度\n"
         "/weak — 我的薄弱主题\n"
         "/topics — 所有主题\n"
+        "/timezone 地区/城市 — 设置时区\n"
         "/addq — 添加题目（管理员）\n"
         "/delq ID — 停用题目（管理员）\n"
         "/help — 帮助\n\n"
@@ -82,6 +83,12 @@ ZH: dict[str, str] = {
     "chart_activity_title": "最近 {weeks} 周答题",
     "chart_mastery_axis": "掌握度 %",
     "chart_no_data": "暂无数据",
+    "daily_on": "每日一题：每天 {time}（{zone}）推送。下一次：{next}。",
+    "daily_off": "每日一题已关闭。发送 /daily HH:MM [地区/城市] 开启，例如 /daily 08:30 Asia/Shanghai",
+    "daily_usage": "格式不对（{reason}）。用法：/daily HH:MM [地区/城市]、/daily off 或 /daily",
+    "daily_not_allowed": "在群里只有群管理员可以修改每日一题设置。",
+    "timezone_set": "时区已设为 {zone}。",
+    "timezone_usage": "时区无效（{reason}）。请使用 IANA 时区名，例如：{examples}",
     "chart_weekdays": "一 二 三 四 五 六 日",
 }
 
@@ -95,6 +102,7 @@ EN: dict[str, str] = {
         "/stats — my progress\n"
         "/weak — my weakest topics\n"
         "/topics — all topics\n"
+        "/timezone Area/City — set your time zone\n"
         "/addq — add a question (admins)\n"
         "/delq ID — deactivate a question (admins)\n"
         "/help — this help\n\n"
@@ -167,6 +175,15 @@ EN: dict[str, str] = {
     "chart_activity_title": "Answers in the last {weeks} weeks",
     "chart_mastery_axis": "mastery %",
     "chart_no_data": "no data yet",
+    "daily_on": "Daily question: every day at {time} ({zone}). Next: {next}.",
+    "daily_off": (
+        "The daily question is off. Send /daily HH:MM [Area/City] to switch it on,"
+        " e.g. /daily 08:30 Europe/Berlin"
+    ),
+    "daily_usage": "Malformed ({reason}). Usage: /daily HH:MM [Area/City], /daily off, or /daily",
+    "daily_not_allowed": "In groups only chat administrators can change the daily question.",
+    "timezone_set": "Time zone set to {zone}.",
+    "timezone_usage": "Unknown time zone ({reason}). Use an IANA name, e.g. {examples}",
     "chart_weekdays": "Mon Tue Wed Thu Fri Sat Sun",
 }
 
@@ -182,6 +199,7 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "stats": "我的进度",
         "weak": "薄弱主题",
         "topics": "所有主题",
+        "timezone": "设置时区",
         "help": "帮助",
         "addq": "添加题目",
         "delq": "停用题目",
@@ -194,12 +212,13 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "stats": "My progress",
         "weak": "My weakest topics",
         "topics": "All topics",
+        "timezone": "Set your time zone",
         "help": "Help",
         "addq": "Add a question",
         "delq": "Deactivate a question",
     },
 }
-USER_COMMANDS = ("quiz", "hint", "skip", "stats", "weak", "topics", "help", "start")
+USER_COMMANDS = ("quiz", "hint", "skip", "stats", "weak", "topics", "timezone", "help", "start")
 ADMIN_COMMANDS = ("addq", "delq")
 
 

@@ -179,3 +179,43 @@ class PendingQuestionRow(Base):
     message_id: Mapped[str | None] = mapped_column(String(64), default=None)
     hints_used: Mapped[int] = mapped_column(Integer, default=0)
     asked_at: Mapped[datetime]
+
+
+class DailySubscriptionRow(Base):
+    """A chat's daily push setting; it also holds a group's time zone."""
+
+    __tablename__ = "daily_subscriptions"
+    __table_args__ = (
+        UniqueConstraint("platform", "chat_id"),
+        Index("ix_daily_subscriptions_active_next_push_at", "active", "next_push_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), default=None)
+    local_time: Mapped[str | None] = mapped_column(String(5), default=None)
+    timezone: Mapped[str | None] = mapped_column(String(64), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_push_at: Mapped[datetime | None] = mapped_column(default=None)
+    updated_at: Mapped[datetime]
+
+
+class DailyDeliveryRow(Base):
+    """One push per chat and local date: the unique key is what makes a push happen at most once."""
+
+    __tablename__ = "daily_deliveries"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    local_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL"), default=None
+    )
+    message_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

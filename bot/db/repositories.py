@@ -20,6 +20,7 @@ from bot.core.streak import Streak
 from bot.db.models import (
     AttemptRow,
     BankStateRow,
+    DailySubscriptionRow,
     PendingQuestionRow,
     QuestionRow,
     ReviewStateRow,
@@ -31,6 +32,7 @@ from bot.db.models import (
 USERS = UserRow.__table__
 PENDING = PendingQuestionRow.__table__
 BANK_STATE = BankStateRow.__table__
+DAILY = DailySubscriptionRow.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,14 +484,82 @@ class LearningRepository:
 
 
 @dataclass(frozen=True, slots=True)
+class DailySubscription:
+    """A chat's daily push setting."""
+
+    platform: str
+    chat_id: str
+    is_group: bool
+    user_id: int | None
+    local_time: str | None
+    timezone: str | None
+    active: bool
+    next_push_at: datetime | None
+
+
+class DailyRepository:
+    """Daily push settings per chat."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, platform: str, chat_id: str) -> DailySubscription | None:
+        """The chat's setting, if it ever had one."""
+        query = select(DailySubscriptionRow).where(
+            DailySubscriptionRow.platform == platform, DailySubscriptionRow.chat_id == chat_id
+        )
+        row = (await self._session.execute(query)).scalar_one_or_none()
+        if row is None:
+            return None
+        return DailySubscription(
+            row.platform,
+            row.chat_id,
+            row.is_group,
+            row.user_id,
+            row.local_time,
+            row.timezone,
+            row.active,
+            row.next_push_at,
+        )
+
+    async def save(self, subscription: DailySubscription, now: datetime) -> None:
+        """Insert or replace the chat's setting."""
+        insert = _insert(self._session)
+        values = {
+            "platform": subscription.platform,
+            "chat_id": subscription.chat_id,
+            "is_group": subscription.is_group,
+            "user_id": subscription.user_id,
+            "local_time": subscription.local_time,
+            "timezone": subscription.timezone,
+            "active": subscription.active,
+            "next_push_at": subscription.next_push_at,
+            "updated_at": now,
+        }
+        statement = insert(DAILY).values(**values)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["platform", "chat_id"],
+                set_={name: value for name, value in values.items() if name not in ("platform", "chat_id")},
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Repositories:
     """The repositories bound to one session, i.e. to one transaction."""
 
     users: UserRepository
     questions: QuestionRepository
     learning: LearningRepository
+    daily: DailyRepository
 
     @classmethod
     def for_session(cls, session: AsyncSession) -> Repositories:
         """Bind every repository to the session."""
-        return cls(UserRepository(session), QuestionRepository(session), LearningRepository(session))
+        return cls(
+            UserRepository(session),
+            QuestionRepository(session),
+            LearningRepository(session),
+            DailyRepository(session),
+        )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.services.accounts import AccountService
 from bot.services.bank import BankService
 from bot.services.context import ServiceContext
+from bot.services.daily import DailyService
 from bot.services.drill import DrillService
 from bot.services.stats import StatsService
 
@@ -20,6 +21,7 @@ class Services:
     bank: BankService
     stats: StatsService
     accounts: AccountService
+    daily: DailyService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -30,4 +32,5 @@ class Services:
             BankService(context),
             StatsService(context),
             AccountService(context),
+            DailyService(context),
         )

@@ -300,3 +300,16 @@ async def test_an_unexpected_error_is_logged_and_gets_an_apology(
 
     assert sent[-1].text == "抱歉，出了点问题，请稍后再试。"
     assert "update failed" in caplog.text
+
+
+async def test_timezone_in_private_and_by_group_administrators_only(bot: FakeBotApi) -> None:
+    private = await _say(bot, USER_ID, "/timezone Europe/Berlin")
+    refused = await _say(bot, OTHER_ID, "/timezone Asia/Tokyo", chat_id=GROUP_ID)
+    bot.set_member_status(GROUP_ID, OTHER_ID, "administrator")
+    accepted = await _say(bot, OTHER_ID, "/timezone Asia/Tokyo", chat_id=GROUP_ID)
+    invalid = await _say(bot, USER_ID, "/timezone Mars/Base")
+
+    assert "时区已设为 Europe/Berlin" in private.text
+    assert "only chat administrators" in refused.text
+    assert "Time zone set to Asia/Tokyo" in accepted.text
+    assert "Asia/Shanghai" in invalid.text

@@ -47,6 +47,7 @@ class ConsoleChat:
             "/topics": self._topics,
             "/addq": self._addq,
             "/delq": self._delq,
+            "/timezone": self._timezone,
         }
 
     @property
@@ -117,6 +118,10 @@ class ConsoleChat:
             return self._presenter.t("delq_usage")
         result = await self._services.bank.deactivate_question(self._user, int(argument.lstrip("#")))
         return self._presenter.bank_change(result)
+
+    async def _timezone(self, argument: str) -> str:
+        result = await self._services.daily.set_timezone(self._chat, self._user, False, argument)
+        return self._presenter.daily(result, timezone_command=True)
 
     async def run(self, lines: AsyncIterator[str], output: TextIO, prompt: str = "") -> None:
         """Answer every line until the input ends or the user quits.

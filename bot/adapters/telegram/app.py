@@ -82,6 +82,7 @@ def build_application(
     add(CommandHandler("stats", handlers.stats))
     add(CommandHandler("weak", handlers.weak))
     add(CommandHandler("topics", handlers.topics))
+    add(CommandHandler("timezone", handlers.timezone))
     add(CommandHandler("addq", handlers.add_question))
     add(CommandHandler("delq", handlers.deactivate_question))
     add(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.answer))

@@ -271,6 +271,22 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update.effective_message, _presenter(update).topics(await _services(context).bank.topics()))
 
 
+async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Set the user's time zone, or the group's when a group administrator asks."""
+    argument = _command_argument(update.effective_message)
+    in_group = _in_group(update)
+    may_manage = in_group and await _is_chat_admin(update, context)
+    result = await _services(context).daily.set_timezone(
+        _chat(update), _chat_user(update), in_group, argument, may_manage
+    )
+    await reply(update.effective_message, _presenter(update).daily(result, timezone_command=True))
+
+
+async def _is_chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    member = await context.bot.get_chat_member(update.effective_chat.id, update.effective_user.id)
+    return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
 # --- admin ------------------------------------------------------------------------------------------
 
 
