@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -20,6 +20,7 @@ from bot.core.streak import Streak
 from bot.db.models import (
     AttemptRow,
     BankStateRow,
+    DailyDeliveryRow,
     DailySubscriptionRow,
     PendingQuestionRow,
     QuestionRow,
@@ -33,6 +34,7 @@ USERS = UserRow.__table__
 PENDING = PendingQuestionRow.__table__
 BANK_STATE = BankStateRow.__table__
 DAILY = DailySubscriptionRow.__table__
+DELIVERIES = DailyDeliveryRow.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ class PendingQuestion:
     id: int
     platform: str
     chat_id: str
-    user_id: int
+    user_id: int | None
     question_id: int
     message_id: str | None
     hints_used: int
@@ -462,6 +464,29 @@ class LearningRepository:
         ).returning(*PENDING.columns)
         return _to_pending((await self._session.execute(statement)).one())
 
+    async def put_chat_pending(
+        self, platform: str, chat_id: str, question_id: int, now: datetime
+    ) -> PendingQuestion:
+        """Open a question for the whole chat (a group's daily question), replacing the previous one."""
+        await self._session.execute(
+            delete(PENDING).where(
+                PENDING.c.platform == platform, PENDING.c.chat_id == chat_id, PENDING.c.user_id.is_(None)
+            )
+        )
+        statement = (
+            _insert(self._session)(PENDING)
+            .values(
+                platform=platform,
+                chat_id=chat_id,
+                user_id=None,
+                question_id=question_id,
+                hints_used=0,
+                asked_at=now,
+            )
+            .returning(*PENDING.columns)
+        )
+        return _to_pending((await self._session.execute(statement)).one())
+
     async def set_pending_message(self, pending_id: int, message_id: str) -> None:
         """Remember which chat message asked the question, so replies to it can be matched."""
         await self._session.execute(
@@ -497,6 +522,19 @@ class DailySubscription:
     next_push_at: datetime | None
 
 
+def _to_subscription(row: DailySubscriptionRow) -> DailySubscription:
+    return DailySubscription(
+        row.platform,
+        row.chat_id,
+        row.is_group,
+        row.user_id,
+        row.local_time,
+        row.timezone,
+        row.active,
+        row.next_push_at,
+    )
+
+
 class DailyRepository:
     """Daily push settings per chat."""
 
@@ -509,18 +547,100 @@ class DailyRepository:
             DailySubscriptionRow.platform == platform, DailySubscriptionRow.chat_id == chat_id
         )
         row = (await self._session.execute(query)).scalar_one_or_none()
-        if row is None:
-            return None
-        return DailySubscription(
-            row.platform,
-            row.chat_id,
-            row.is_group,
-            row.user_id,
-            row.local_time,
-            row.timezone,
-            row.active,
-            row.next_push_at,
+        return _to_subscription(row) if row else None
+
+    async def due(self, now: datetime, limit: int) -> list[DailySubscription]:
+        """Active subscriptions whose next push time has come, earliest first."""
+        query = (
+            select(DailySubscriptionRow)
+            .where(DailySubscriptionRow.active.is_(True), DailySubscriptionRow.next_push_at <= now)
+            .order_by(DailySubscriptionRow.next_push_at, DailySubscriptionRow.id)
+            .limit(limit)
         )
+        return [_to_subscription(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def reschedule(
+        self, platform: str, chat_id: str, next_push_at: datetime | None, active: bool
+    ) -> None:
+        """Move a chat's next push, or switch it off."""
+        await self._session.execute(
+            update(DAILY)
+            .where(DAILY.c.platform == platform, DAILY.c.chat_id == chat_id)
+            .values(next_push_at=next_push_at, active=active)
+        )
+
+    async def claim_delivery(
+        self, platform: str, chat_id: str, local_date: date, now: datetime, lease: timedelta
+    ) -> str:
+        """Take the one delivery of a chat's local date: "claimed", "in_flight" (another run has it), "done".
+
+        The unique key on (platform, chat, local date) is what stops two runs from both sending. A run that
+        died between claiming and sending leaves "sending" behind, taken over once `lease` has passed.
+        """
+        inserted = await self._session.execute(
+            _insert(self._session)(DELIVERIES)
+            .values(
+                platform=platform,
+                chat_id=chat_id,
+                local_date=local_date,
+                status="sending",
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "chat_id", "local_date"])
+            .returning(DELIVERIES.c.id)
+        )
+        if inserted.first() is not None:
+            return "claimed"
+        this_delivery = (
+            (DELIVERIES.c.platform == platform)
+            & (DELIVERIES.c.chat_id == chat_id)
+            & (DELIVERIES.c.local_date == local_date)
+        )
+        retaken = await self._session.execute(
+            update(DELIVERIES)
+            .where(this_delivery, DELIVERIES.c.status == "sending", DELIVERIES.c.updated_at <= now - lease)
+            .values(updated_at=now)
+        )
+        if retaken.rowcount:
+            return "claimed"
+        status = (await self._session.execute(select(DELIVERIES.c.status).where(this_delivery))).scalar_one()
+        return "in_flight" if status == "sending" else "done"
+
+    async def finish_delivery(
+        self,
+        platform: str,
+        chat_id: str,
+        local_date: date,
+        status: str,
+        now: datetime,
+        question_id: int | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """Record how a claimed delivery ended: sent, blocked or failed."""
+        await self._session.execute(
+            update(DELIVERIES)
+            .where(
+                DELIVERIES.c.platform == platform,
+                DELIVERIES.c.chat_id == chat_id,
+                DELIVERIES.c.local_date == local_date,
+            )
+            .values(status=status, question_id=question_id, message_id=message_id, updated_at=now)
+        )
+
+    async def recent_questions(self, platform: str, chat_id: str, limit: int) -> list[int]:
+        """Questions recently pushed to a chat, newest first."""
+        query = (
+            select(DELIVERIES.c.question_id)
+            .where(
+                DELIVERIES.c.platform == platform,
+                DELIVERIES.c.chat_id == chat_id,
+                DELIVERIES.c.question_id.is_not(None),
+            )
+            .order_by(DELIVERIES.c.local_date.desc())
+            .limit(limit)
+        )
+        return list((await self._session.execute(query)).scalars())
 
     async def save(self, subscription: DailySubscription, now: datetime) -> None:
         """Insert or replace the chat's setting."""

@@ -9,6 +9,7 @@ from bot.services.bank import BankService
 from bot.services.context import ServiceContext
 from bot.services.daily import DailyService
 from bot.services.drill import DrillService
+from bot.services.push import PushService
 from bot.services.stats import StatsService
 
 
@@ -22,6 +23,7 @@ class Services:
     stats: StatsService
     accounts: AccountService
     daily: DailyService
+    push: PushService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -33,4 +35,5 @@ class Services:
             StatsService(context),
             AccountService(context),
             DailyService(context),
+            PushService(context),
         )

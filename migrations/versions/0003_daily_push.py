@@ -64,7 +64,15 @@ def upgrade() -> None:
     )
 
 
+    # A group's daily question waits for anyone's reply, so it has no asking user.
+    with op.batch_alter_table("pending_questions", schema=None) as batch_op:
+        batch_op.alter_column("user_id", existing_type=sa.Integer(), nullable=True)
+
+
 def downgrade() -> None:
+    op.execute("DELETE FROM pending_questions WHERE user_id IS NULL")
+    with op.batch_alter_table("pending_questions", schema=None) as batch_op:
+        batch_op.alter_column("user_id", existing_type=sa.Integer(), nullable=False)
     op.drop_table("daily_deliveries")
     with op.batch_alter_table("daily_subscriptions", schema=None) as batch_op:
         batch_op.drop_index("ix_daily_subscriptions_active_next_push_at")
