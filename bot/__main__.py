@@ -115,6 +115,39 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_push(settings: Settings, args: argparse.Namespace) -> int:
+    """Run one daily-push pass now, through the same code as the scheduler, and summarise it."""
+    if not args.now:
+        raise UsageError(
+            "push runs inside `drillbot run`; use `drillbot push --now` for one pass immediately"
+        )
+    if settings.telegram_bot_token is None:
+        raise UsageError("TELEGRAM_BOT_TOKEN is not set; put it in the environment or in .env")
+    prepare_database(settings)
+    from telegram.ext import AIORateLimiter, ExtBot
+
+    from bot.adapters.telegram.app import RATE_LIMIT_RETRIES
+    from bot.adapters.telegram.push import describe, telegram_sender
+    from bot.services.push import PushSummary
+
+    def show_progress(summary: PushSummary) -> None:
+        print(f"\r{summary.total} chats: {describe(summary)}", end="", file=sys.stderr, flush=True)
+
+    async def act() -> int:
+        bot = ExtBot(
+            settings.telegram_bot_token.get_secret_value(),
+            base_url=settings.telegram_api_base_url,
+            rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
+        )
+        async with open_services(settings) as services, bot:
+            summary = await services.push.run_pass(telegram_sender(bot), progress=show_progress)
+        print(file=sys.stderr)
+        print(describe(summary))
+        return 0
+
+    return asyncio.run(act())
+
+
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     """Upgrade or downgrade the schema."""
     from bot.db.migrate import downgrade, upgrade
@@ -277,6 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="chat with the bot in the terminal")
     console.add_argument("--language", default="zh", choices=["zh", "en"])
     console.set_defaults(handler=cmd_console)
+
+    push = commands.add_parser("push", help="daily question push")
+    push.add_argument("--now", action="store_true", help="run one push pass immediately")
+    push.set_defaults(handler=cmd_push)
 
     db = commands.add_parser("db", help="schema migrations")
     db_actions = db.add_subparsers(dest="action", required=True)

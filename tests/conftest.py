@@ -9,6 +9,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -65,9 +66,8 @@ async def _admin_execute(*statements: str) -> None:
         await connection.close()
 
 
-@pytest.fixture(scope="session")
-def postgres_server_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for this test run, dropped at the end."""
+@contextmanager
+def _temporary_postgres_database() -> Iterator[str]:
     reason = _postgres_unreachable()
     if reason:
         pytest.skip(reason)
@@ -77,6 +77,20 @@ def postgres_server_url() -> Iterator[str]:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test run, dropped at the end."""
+    with _temporary_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def empty_postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test that changes the schema itself."""
+    with _temporary_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

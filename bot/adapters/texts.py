@@ -14,6 +14,7 @@ ZH: dict[str, str] = {
         "/stats — 我的进度\n"
         "/weak — 我的薄弱主题\n"
         "/topics — 所有主题\n"
+        "/daily HH:MM [地区/城市] — 每日一题（/daily off 关闭）\n"
         "/timezone 地区/城市 — 设置时区\n"
         "/addq — 添加题目（管理员）\n"
         "/delq ID — 停用题目（管理员）\n"
@@ -102,6 +103,7 @@ EN: dict[str, str] = {
         "/stats — my progress\n"
         "/weak — my weakest topics\n"
         "/topics — all topics\n"
+        "/daily HH:MM [Area/City] — a question every day (/daily off to stop)\n"
         "/timezone Area/City — set your time zone\n"
         "/addq — add a question (admins)\n"
         "/delq ID — deactivate a question (admins)\n"
@@ -199,6 +201,7 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "stats": "我的进度",
         "weak": "薄弱主题",
         "topics": "所有主题",
+        "daily": "每日一题",
         "timezone": "设置时区",
         "help": "帮助",
         "addq": "添加题目",
@@ -212,13 +215,14 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "stats": "My progress",
         "weak": "My weakest topics",
         "topics": "All topics",
+        "daily": "A question every day",
         "timezone": "Set your time zone",
         "help": "Help",
         "addq": "Add a question",
         "delq": "Deactivate a question",
     },
 }
-USER_COMMANDS = ("quiz", "hint", "skip", "stats", "weak", "topics", "timezone", "help", "start")
+USER_COMMANDS = ("quiz", "hint", "skip", "stats", "weak", "topics", "daily", "timezone", "help", "start")
 ADMIN_COMMANDS = ("addq", "delq")
 
 

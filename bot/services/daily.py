@@ -93,6 +93,11 @@ class DailyService:
             await repos.daily.save(updated, self._context.now())
             return TimezoneSet(zone.key, self._setting(updated))
 
+    async def stop(self, chat: ChatRef) -> None:
+        """Stop pushing to a chat the bot can no longer write to."""
+        async with self._context.transaction() as repos:
+            await repos.daily.reschedule(chat.platform, chat.chat_id, None, active=False)
+
     async def _current(
         self, repos: Repositories, chat: ChatRef, user: User, is_group: bool
     ) -> DailySubscription:

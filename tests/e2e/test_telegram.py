@@ -313,3 +313,72 @@ async def test_timezone_in_private_and_by_group_administrators_only(bot: FakeBot
     assert "only chat administrators" in refused.text
     assert "Time zone set to Asia/Tokyo" in accepted.text
     assert "Asia/Shanghai" in invalid.text
+
+
+async def _push_now(api: FakeBotApi, services: Services):
+    """Run one push pass through the Telegram sender, with its own rate-limited bot."""
+    from telegram.ext import AIORateLimiter, ExtBot
+
+    from bot.adapters.telegram.push import telegram_sender
+
+    bot = ExtBot(api.token, base_url=api.base_url, rate_limiter=AIORateLimiter(max_retries=3))
+    async with bot:
+        return await services.push.run_pass(telegram_sender(bot))
+
+
+async def test_daily_push_arrives_and_is_answered_like_a_quiz(
+    bot: FakeBotApi, services: Services, clock: FakeClock
+) -> None:
+    setting = await _say(bot, USER_ID, "/daily 09:30 UTC")
+    assert "每天 09:30（UTC）" in setting.text
+    clock.advance(minutes=31)
+
+    summary = await _push_now(bot, services)
+    question = bot.sent(USER_ID)[-1]
+    feedback = await _say(bot, USER_ID, GOOD_ANSWER)
+
+    assert summary.sent == 1 and question.callback_data[0].startswith("h:")
+    assert "100/100" in feedback.text
+
+
+async def test_daily_push_to_a_group_is_answered_by_reply(
+    bot: FakeBotApi, services: Services, clock: FakeClock
+) -> None:
+    refused = await _say(bot, USER_ID, "/daily 09:30 UTC", chat_id=GROUP_ID)
+    bot.set_member_status(GROUP_ID, USER_ID, "administrator")
+    await _say(bot, USER_ID, "/daily 09:30 UTC", chat_id=GROUP_ID)
+    clock.advance(minutes=31)
+
+    await _push_now(bot, services)
+    question = bot.sent(GROUP_ID)[-1]
+    feedback = await _say(bot, OTHER_ID, GOOD_ANSWER, chat_id=GROUP_ID, reply_to=question.message_id)
+
+    assert "只有群管理员" in refused.text
+    assert question.reply_markup["force_reply"] is True
+    assert "Score 100/100" in feedback.text
+
+
+async def test_daily_push_waits_out_a_429_and_unsubscribes_on_403(
+    bot: FakeBotApi, services: Services, clock: FakeClock
+) -> None:
+    await _say(bot, USER_ID, "/daily 09:30 UTC")
+    await _say(bot, OTHER_ID, "/daily 09:30 UTC")
+    bot.inject_error("sendMessage", 429, retry_after=1, chat_id=USER_ID)
+    bot.block(OTHER_ID)
+    clock.advance(minutes=31)
+
+    summary = await _push_now(bot, services)
+    again = await _push_now(bot, services)
+
+    assert (summary.sent, summary.blocked) == (1, 1)
+    assert again.total == 0
+    pushed = [
+        call for call in bot.calls("sendMessage") if call.params.get("chat_id") in (USER_ID, str(USER_ID))
+    ]
+    assert [call.error_code for call in pushed[-2:]] == [429, None]
+
+
+async def test_daily_with_bad_input_explains_the_format(bot: FakeBotApi) -> None:
+    for text in ("/daily 25:00", "/daily soon", "/daily 08:00 Mars/Base"):
+        reply = await _say(bot, USER_ID, text)
+        assert "格式不对" in reply.text and "/daily HH:MM" in reply.text

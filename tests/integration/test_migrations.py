@@ -27,7 +27,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path) -> str:
     """A database with no schema at all."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'stairway.db'}"
-    return request.getfixturevalue("postgres_server_url")
+    return request.getfixturevalue("empty_postgres_url")
 
 
 def test_stairway_through_every_revision(empty_database_url: str) -> None:

@@ -47,6 +47,7 @@ class ConsoleChat:
             "/topics": self._topics,
             "/addq": self._addq,
             "/delq": self._delq,
+            "/daily": self._daily,
             "/timezone": self._timezone,
         }
 
@@ -118,6 +119,10 @@ class ConsoleChat:
             return self._presenter.t("delq_usage")
         result = await self._services.bank.deactivate_question(self._user, int(argument.lstrip("#")))
         return self._presenter.bank_change(result)
+
+    async def _daily(self, argument: str) -> str:
+        result = await self._services.daily.daily(self._chat, self._user, False, argument)
+        return self._presenter.daily(result)
 
     async def _timezone(self, argument: str) -> str:
         result = await self._services.daily.set_timezone(self._chat, self._user, False, argument)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -9,6 +11,7 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -19,11 +22,15 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram import handlers
+from bot.adapters.telegram.push import run_scheduler
 from bot.adapters.texts import ADMIN_COMMANDS, COMMAND_DESCRIPTIONS, USER_COMMANDS
 from bot.config import Settings
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
+
+SCHEDULER_KEY = "push_scheduler"
+RATE_LIMIT_RETRIES = 3
 
 
 def _commands(language: str, names: tuple[str, ...]) -> list[BotCommand]:
@@ -53,11 +60,26 @@ def build_application(
     services: Services,
     admin_ids: frozenset[int],
     on_shutdown: Callable[[], Awaitable[None]] | None = None,
+    schedule_pushes: bool = False,
 ) -> Application:
-    """Wire the handlers over the services; the caller starts and stops the application."""
+    """Wire the handlers over the services; the caller starts and stops the application.
+
+    With `schedule_pushes`, a push pass runs every minute for as long as the application runs.
+    """
 
     async def post_init(application: Application) -> None:
         await register_commands(application, admin_ids)
+        if schedule_pushes:
+            application.bot_data[SCHEDULER_KEY] = asyncio.create_task(
+                run_scheduler(services, application.bot)
+            )
+
+    async def post_stop(application: Application) -> None:
+        scheduler = application.bot_data.pop(SCHEDULER_KEY, None)
+        if scheduler is not None:
+            scheduler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await scheduler
 
     async def post_shutdown(_application: Application) -> None:
         if on_shutdown is not None:
@@ -68,7 +90,10 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        # Telegram allows about 30 messages a second overall and 20 a minute per group; 429s are retried.
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
@@ -82,6 +107,7 @@ def build_application(
     add(CommandHandler("stats", handlers.stats))
     add(CommandHandler("weak", handlers.weak))
     add(CommandHandler("topics", handlers.topics))
+    add(CommandHandler("daily", handlers.daily))
     add(CommandHandler("timezone", handlers.timezone))
     add(CommandHandler("addq", handlers.add_question))
     add(CommandHandler("delq", handlers.deactivate_question))
@@ -101,6 +127,7 @@ def run_polling(settings: Settings, services: Services, on_shutdown: Callable[[]
         services,
         settings.admin_ids,
         on_shutdown,
+        schedule_pushes=True,
     )
     logger.info("polling Telegram at %s", settings.telegram_api_base_url)
     application.run_polling(allowed_updates=Update.ALL_TYPES)

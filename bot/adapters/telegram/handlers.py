@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot.adapters.presenter import HTML, Presenter
 from bot.adapters.telegram import messages
+from bot.adapters.telegram.push import question_buttons
 from bot.adapters.texts import language_for
 from bot.services import Services
 from bot.services.context import ChatUser
@@ -115,18 +116,7 @@ async def ask_question(update: Update, context: ContextTypes.DEFAULT_TYPE, topic
     if in_group:
         markup = ForceReply(selective=True, input_field_placeholder=result.question.topic[:64])
     else:
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        presenter.t("button_hint"), callback_data=messages.hint_data(result.question.id)
-                    ),
-                    InlineKeyboardButton(
-                        presenter.t("button_skip"), callback_data=messages.skip_data(result.question.id)
-                    ),
-                ]
-            ]
-        )
+        markup = question_buttons(presenter, result.question.id)
     sent = await reply(message, text, reply_markup=markup)
     await services.drill.attach_message(result.pending_id, str(sent.message_id))
 
@@ -271,6 +261,17 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update.effective_message, _presenter(update).topics(await _services(context).bank.topics()))
 
 
+async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show or change the chat's daily question; in groups only administrators may change it."""
+    argument = _command_argument(update.effective_message)
+    in_group = _in_group(update)
+    may_manage = in_group and bool(argument) and await _is_chat_admin(update, context)
+    result = await _services(context).daily.daily(
+        _chat(update), _chat_user(update), in_group, argument, may_manage
+    )
+    await reply(update.effective_message, _presenter(update).daily(result))
+
+
 async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Set the user's time zone, or the group's when a group administrator asks."""
     argument = _command_argument(update.effective_message)
@@ -323,12 +324,14 @@ async def deactivate_question(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Keep the blocked flag in step with the user blocking or unblocking the bot in private."""
+    """Keep the blocked flag in step with the user (un)blocking the bot; stop pushes to chats it left."""
     change: ChatMemberUpdated = update.my_chat_member
-    if change.chat.type != ChatType.PRIVATE:
-        return
-    blocked = change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
-    await _services(context).accounts.set_blocked(PLATFORM, str(change.from_user.id), blocked)
+    gone = change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+    services = _services(context)
+    if change.chat.type == ChatType.PRIVATE:
+        await services.accounts.set_blocked(PLATFORM, str(change.from_user.id), gone)
+    if gone:
+        await services.daily.stop(ChatRef(PLATFORM, str(change.chat.id)))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,0 +1,99 @@
+"""Delivering the daily push over Telegram, and the scheduler that runs a pass every minute."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.adapters.presenter import HTML, Presenter
+from bot.adapters.telegram import messages
+from bot.adapters.texts import DEFAULT_LANGUAGE
+from bot.services import Services
+from bot.services.push import ChatUnreachable, DeliveryFailed, PushSummary, PushTarget
+
+PASS_INTERVAL_SECONDS = 60
+NETWORK_RETRIES = 3
+FIRST_BACKOFF_SECONDS = 1.0
+
+logger = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def telegram_sender(bot: Bot, sleep: Sleep = asyncio.sleep) -> Callable[[PushTarget], Awaitable[str]]:
+    """A push sender: 403 means the chat is gone, network errors are retried with bounded backoff.
+
+    429s are waited out and retried by the bot's AIORateLimiter, which also keeps sends within the limits.
+    """
+    presenter = Presenter(DEFAULT_LANGUAGE, HTML)
+
+    async def send(target: PushTarget) -> str:
+        text = presenter.question(target.question, in_group=target.is_group)
+        if target.is_group:
+            markup = ForceReply(selective=False, input_field_placeholder=target.question.topic[:64])
+        else:
+            markup = question_buttons(presenter, target.question.id)
+        delay = FIRST_BACKOFF_SECONDS
+        for attempt in range(NETWORK_RETRIES + 1):
+            try:
+                message = await bot.send_message(int(target.chat_id), text, reply_markup=markup)
+                return str(message.message_id)
+            except Forbidden as error:
+                raise ChatUnreachable(error.message) from error
+            except BadRequest as error:
+                if "chat not found" in error.message.lower():
+                    raise ChatUnreachable(error.message) from error
+                raise DeliveryFailed(error.message) from error
+            except RetryAfter as error:
+                raise DeliveryFailed(error.message) from error
+            except NetworkError as error:
+                if attempt == NETWORK_RETRIES:
+                    raise DeliveryFailed(error.message) from error
+                logger.warning(
+                    "push to %s failed (%s); retrying in %.0f s", target.chat_id, error.message, delay
+                )
+                await sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    return send
+
+
+def question_buttons(presenter: Presenter, question_id: int) -> InlineKeyboardMarkup:
+    """The Hint and Skip buttons under a question in a private chat."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    presenter.t("button_hint"), callback_data=messages.hint_data(question_id)
+                ),
+                InlineKeyboardButton(
+                    presenter.t("button_skip"), callback_data=messages.skip_data(question_id)
+                ),
+            ]
+        ]
+    )
+
+
+async def run_scheduler(services: Services, bot: Bot, interval: float = PASS_INTERVAL_SECONDS) -> None:
+    """Run a push pass every `interval` seconds until cancelled; one failed pass does not stop the next."""
+    send = telegram_sender(bot)
+    while True:
+        try:
+            summary = await services.push.run_pass(send)
+            if summary.total:
+                logger.info("push pass: %s", describe(summary))
+        except Exception:
+            logger.exception("push pass failed")
+        await asyncio.sleep(interval)
+
+
+def describe(summary: PushSummary) -> str:
+    """One line for logs and the CLI."""
+    return (
+        f"sent {summary.sent}, skipped {summary.skipped}, blocked {summary.blocked}, failed {summary.failed}"
+    )
