@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from bot.core.question import Question
 from bot.core.schedule import due_today, local_date_of, next_push_at, parse_daily_time, parse_timezone
@@ -13,9 +15,12 @@ from bot.db.repositories import DailySubscription, Repositories
 from bot.services.context import ServiceContext
 from bot.services.drill import choose_question
 
+logger = logging.getLogger(__name__)
+
 # A delivery claimed but never finished (the process died mid-send) is retried after this long.
 DELIVERY_LEASE = timedelta(minutes=10)
-PASS_BATCH = 500
+PASS_BATCH = 5000
+PUSH_CONCURRENCY = 16
 
 
 class ChatUnreachable(Exception):
@@ -70,11 +75,25 @@ class PushService:
         now = self._context.now()
         async with self._context.transaction() as repos:
             due = await repos.daily.due(now, PASS_BATCH)
-        for subscription in due:
-            outcome = await self._push(subscription, send)
+        # Several chats at once, so database work overlaps the sends; the sender's rate limiter paces them.
+        slots = asyncio.Semaphore(PUSH_CONCURRENCY)
+
+        async def push_one(subscription: DailySubscription) -> None:
+            async with slots:
+                try:
+                    outcome = await self._push(subscription, send)
+                except Exception as error:
+                    # The delivery stays claimed, so a later pass retries it once the lease runs out.
+                    logger.exception("push to %s failed", subscription.chat_id)
+                    summary.errors.append(f"{subscription.chat_id}: {error}")
+                    outcome = "failed"
             setattr(summary, outcome, getattr(summary, outcome) + 1)
             if progress is not None:
                 progress(summary)
+
+        async with asyncio.TaskGroup() as group:
+            for subscription in due:
+                group.create_task(push_one(subscription))
         return summary
 
     async def _push(self, subscription: DailySubscription, send: Sender) -> str:
@@ -112,17 +131,30 @@ class PushService:
             outcome, message_id = "failed", None
         else:
             outcome = "sent"
+        # Once the platform has the message, recording it must survive a shutdown that cancels the pass,
+        # or the lease would later send it again.
+        await asyncio.shield(self._finish(subscription, today, following, question, outcome, message_id))
+        return outcome
+
+    async def _finish(
+        self,
+        subscription: DailySubscription,
+        today: date,
+        following: datetime,
+        question: Question,
+        outcome: str,
+        message_id: str | None,
+    ) -> None:
+        platform, chat_id = subscription.platform, subscription.chat_id
         async with self._context.transaction() as repos:
-            finished = self._context.now()
-            await repos.daily.finish_delivery(
-                platform, chat_id, today, outcome, finished, question.id, message_id
-            )
+            now = self._context.now()
+            await repos.daily.finish_delivery(platform, chat_id, today, outcome, now, question.id, message_id)
+            blocked = outcome == "blocked"
             await repos.daily.reschedule(
-                platform, chat_id, None if outcome == "blocked" else following, active=outcome != "blocked"
+                platform, chat_id, None if blocked else following, active=not blocked
             )
             if message_id is not None:
                 await self._open(repos, subscription, question, message_id)
-        return outcome
 
     async def _choose(self, repos: Repositories, subscription: DailySubscription) -> Question | None:
         """The user's own next question in private; in groups, one not pushed there lately."""

@@ -22,18 +22,28 @@ class RecordingSender:
     def __init__(self) -> None:
         self.sent: list[PushTarget] = []
         self.blocked: set[str] = set()
-        self.crash_on: str | None = None
+        self.hang_on: str | None = None
+        self.fail_on: str | None = None
         self.pause: asyncio.Event | None = None
+        self.changed = asyncio.Event()
 
     async def __call__(self, target: PushTarget) -> str:
         if self.pause is not None:
             await self.pause.wait()
-        if target.chat_id == self.crash_on:
-            raise RuntimeError("the process died here")
+        if target.chat_id == self.hang_on:
+            await asyncio.Event().wait()
+        if target.chat_id == self.fail_on:
+            raise RuntimeError("unexpected failure")
         if target.chat_id in self.blocked:
             raise ChatUnreachable(target.chat_id)
         self.sent.append(target)
+        self.changed.set()
         return str(1000 + len(self.sent))
+
+    async def wait_for_sent(self, count: int) -> None:
+        while len(self.sent) < count:
+            self.changed.clear()
+            await self.changed.wait()
 
     def per_chat(self) -> Counter[str]:
         return Counter(target.chat_id for target in self.sent)
@@ -172,17 +182,35 @@ async def test_a_crash_mid_run_loses_nothing_and_duplicates_nothing(
     for number in range(1, 6):
         await _subscribe(bank, number, "09:30 UTC")
     clock.current = clock.current.replace(hour=10)
-    sender.crash_on = "3"
+    sender.hang_on = "3"
 
-    with pytest.raises(RuntimeError):
-        await bank.push.run_pass(sender)
-    sender.crash_on = None
-    right_after = await bank.push.run_pass(sender)
+    crashed = asyncio.create_task(bank.push.run_pass(sender))
+    await sender.wait_for_sent(4)
+    crashed.cancel()  # the process dies while chat 3's message is in flight
+    with pytest.raises(asyncio.CancelledError):
+        await crashed
+    sender.hang_on = None
+    await bank.push.run_pass(sender)
     clock.advance(minutes=11)
-    after_the_lease = await bank.push.run_pass(sender)
+    await bank.push.run_pass(sender)
+    clock.advance(minutes=11)
+    settled = await bank.push.run_pass(sender)
 
     assert sender.per_chat() == {str(number): 1 for number in range(1, 6)}
-    assert right_after.skipped == 1 and after_the_lease.sent == 1
+    assert settled.total == 0
+
+
+async def test_an_unexpected_error_in_one_chat_does_not_stop_the_pass(
+    bank: Services, clock: FakeClock, sender: RecordingSender
+) -> None:
+    for number in range(1, 4):
+        await _subscribe(bank, number, "09:30 UTC")
+    clock.current = clock.current.replace(hour=10)
+    sender.fail_on = "2"
+
+    summary = await bank.push.run_pass(sender)
+
+    assert (summary.sent, summary.failed) == (2, 1) and summary.errors == ["2: unexpected failure"]
 
 
 async def test_catch_up_after_downtime_sends_only_today(
