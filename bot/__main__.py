@@ -98,7 +98,7 @@ def cmd_telegram(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     """Chat with the bot at the terminal as a local admin."""
-    from bot.adapters.console.chat import ConsoleChat, stdin_lines
+    from bot.adapters.console.chat import PUSH_INTERVAL_SECONDS, ConsoleChat, stdin_lines
 
     prepare_database(settings)
 
@@ -106,7 +106,7 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
         async with open_services(settings, console_admin=True) as services:
             console = ConsoleChat(services, language=getattr(args, "language", "zh"))
             prompt = "> " if sys.stdin.isatty() else ""
-            await console.run(stdin_lines(sys.stdin), sys.stdout, prompt)
+            await console.run(stdin_lines(sys.stdin), sys.stdout, prompt, push_interval=PUSH_INTERVAL_SECONDS)
 
     try:
         asyncio.run(chat())
@@ -124,10 +124,9 @@ def cmd_push(settings: Settings, args: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None:
         raise UsageError("TELEGRAM_BOT_TOKEN is not set; put it in the environment or in .env")
     prepare_database(settings)
-    from telegram.ext import AIORateLimiter, ExtBot
+    from telegram.ext import ExtBot
 
-    from bot.adapters.telegram.app import RATE_LIMIT_RETRIES
-    from bot.adapters.telegram.push import describe, telegram_sender
+    from bot.adapters.telegram.push import describe, rate_limiter, telegram_sender
     from bot.services.push import PushSummary
 
     def show_progress(summary: PushSummary) -> None:
@@ -137,10 +136,10 @@ def cmd_push(settings: Settings, args: argparse.Namespace) -> int:
         bot = ExtBot(
             settings.telegram_bot_token.get_secret_value(),
             base_url=settings.telegram_api_base_url,
-            rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
+            rate_limiter=rate_limiter(),
         )
         async with open_services(settings) as services, bot:
-            summary = await services.push.run_pass(telegram_sender(bot), progress=show_progress)
+            summary = await services.push.run_pass("telegram", telegram_sender(bot), progress=show_progress)
         print(file=sys.stderr)
         print(describe(summary))
         return 0

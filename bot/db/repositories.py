@@ -549,11 +549,15 @@ class DailyRepository:
         row = (await self._session.execute(query)).scalar_one_or_none()
         return _to_subscription(row) if row else None
 
-    async def due(self, now: datetime, limit: int) -> list[DailySubscription]:
-        """Active subscriptions whose next push time has come, earliest first."""
+    async def due(self, platform: str, now: datetime, limit: int) -> list[DailySubscription]:
+        """A platform's active subscriptions whose next push time has come, earliest first."""
         query = (
             select(DailySubscriptionRow)
-            .where(DailySubscriptionRow.active.is_(True), DailySubscriptionRow.next_push_at <= now)
+            .where(
+                DailySubscriptionRow.platform == platform,
+                DailySubscriptionRow.active.is_(True),
+                DailySubscriptionRow.next_push_at <= now,
+            )
             .order_by(DailySubscriptionRow.next_push_at, DailySubscriptionRow.id)
             .limit(limit)
         )

@@ -68,13 +68,13 @@ class PushService:
         self._context = context
 
     async def run_pass(
-        self, send: Sender, progress: Callable[[PushSummary], None] | None = None
+        self, platform: str, send: Sender, progress: Callable[[PushSummary], None] | None = None
     ) -> PushSummary:
-        """Deliver every push that is due now, today's missed ones included, each chat at most once a day."""
+        """Deliver a platform's pushes that are due now, today's missed ones included, at most once a day."""
         summary = PushSummary()
         now = self._context.now()
         async with self._context.transaction() as repos:
-            due = await repos.daily.due(now, PASS_BATCH)
+            due = await repos.daily.due(platform, now, PASS_BATCH)
         # Several chats at once, so database work overlaps the sends; the sender's rate limiter paces them.
         slots = asyncio.Semaphore(PUSH_CONCURRENCY)
 

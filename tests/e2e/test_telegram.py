@@ -317,13 +317,13 @@ async def test_timezone_in_private_and_by_group_administrators_only(bot: FakeBot
 
 async def _push_now(api: FakeBotApi, services: Services):
     """Run one push pass through the Telegram sender, with its own rate-limited bot."""
-    from telegram.ext import AIORateLimiter, ExtBot
+    from telegram.ext import ExtBot
 
-    from bot.adapters.telegram.push import telegram_sender
+    from bot.adapters.telegram.push import rate_limiter, telegram_sender
 
-    bot = ExtBot(api.token, base_url=api.base_url, rate_limiter=AIORateLimiter(max_retries=3))
+    bot = ExtBot(api.token, base_url=api.base_url, rate_limiter=rate_limiter())
     async with bot:
-        return await services.push.run_pass(telegram_sender(bot))
+        return await services.push.run_pass("telegram", telegram_sender(bot))
 
 
 async def test_daily_push_arrives_and_is_answered_like_a_quiz(

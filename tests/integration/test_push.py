@@ -72,12 +72,12 @@ async def test_a_chat_gets_its_question_at_its_local_time_once(
     clock.current = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
     await _subscribe(bank, 1, "08:30 Asia/Shanghai")
 
-    before = await bank.push.run_pass(sender)
+    before = await bank.push.run_pass("telegram", sender)
     clock.current = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)
-    on_time = await bank.push.run_pass(sender)
-    again = await bank.push.run_pass(sender)
+    on_time = await bank.push.run_pass("telegram", sender)
+    again = await bank.push.run_pass("telegram", sender)
     clock.advance(days=1)
-    next_day = await bank.push.run_pass(sender)
+    next_day = await bank.push.run_pass("telegram", sender)
 
     assert (before.sent, on_time.sent, again.sent, next_day.sent) == (0, 1, 0, 1)
     assert sender.per_chat() == {"1": 2}
@@ -88,7 +88,7 @@ async def test_the_pushed_question_is_answered_like_a_quiz(
 ) -> None:
     await _subscribe(bank, 1, "09:30 UTC")
     clock.current = clock.current.replace(hour=9, minute=30)
-    await bank.push.run_pass(sender)
+    await bank.push.run_pass("telegram", sender)
     user = telegram_user(1)
 
     result = await bank.drill.submit_answer(private_chat(user), user, GOOD_ANSWER)
@@ -102,7 +102,7 @@ async def test_a_group_question_is_answered_by_reply(
     group = ChatRef("telegram", "-100")
     await bank.daily.daily(group, ADMIN, True, "10:00 UTC")
     clock.current = clock.current.replace(hour=10)
-    await bank.push.run_pass(sender)
+    await bank.push.run_pass("telegram", sender)
 
     answer = await bank.drill.submit_reply(group, telegram_user(5), "1001", GOOD_ANSWER)
 
@@ -120,7 +120,7 @@ async def test_several_time_zones_each_at_their_own_hour(
     for hour in range(24):
         clock.current = datetime(2026, 3, 2, hour, 0, tzinfo=UTC)
         before = len(sender.sent)
-        await bank.push.run_pass(sender)
+        await bank.push.run_pass("telegram", sender)
         for target in sender.sent[before:]:
             pushed_at[target.chat_id] = hour
 
@@ -137,7 +137,7 @@ async def test_berlin_across_both_dst_switches(
         for step in range(3 * 24 * 4):
             clock.current = start + timedelta(minutes=15 * step)
             before = len(sender.sent)
-            await bank.push.run_pass(sender)
+            await bank.push.run_pass("telegram", sender)
             if len(sender.sent) > before:
                 hours.append((clock.current.day, clock.current.hour))
 
@@ -152,7 +152,7 @@ async def test_a_blocked_chat_is_unsubscribed(
     sender.blocked.add("1")
     clock.current = clock.current.replace(hour=10)
 
-    summary = await bank.push.run_pass(sender)
+    summary = await bank.push.run_pass("telegram", sender)
     setting = await bank.daily.daily(chat, telegram_user(1), False, "")
 
     assert (summary.sent, summary.blocked) == (1, 1)
@@ -167,7 +167,7 @@ async def test_overlapping_passes_never_send_twice(
     clock.current = clock.current.replace(hour=10)
     sender.pause = asyncio.Event()
 
-    passes = [asyncio.create_task(bank.push.run_pass(sender)) for _ in range(2)]
+    passes = [asyncio.create_task(bank.push.run_pass("telegram", sender)) for _ in range(2)]
     await asyncio.sleep(0)
     sender.pause.set()
     summaries = await asyncio.gather(*passes)
@@ -184,17 +184,17 @@ async def test_a_crash_mid_run_loses_nothing_and_duplicates_nothing(
     clock.current = clock.current.replace(hour=10)
     sender.hang_on = "3"
 
-    crashed = asyncio.create_task(bank.push.run_pass(sender))
+    crashed = asyncio.create_task(bank.push.run_pass("telegram", sender))
     await sender.wait_for_sent(4)
     crashed.cancel()  # the process dies while chat 3's message is in flight
     with pytest.raises(asyncio.CancelledError):
         await crashed
     sender.hang_on = None
-    await bank.push.run_pass(sender)
+    await bank.push.run_pass("telegram", sender)
     clock.advance(minutes=11)
-    await bank.push.run_pass(sender)
+    await bank.push.run_pass("telegram", sender)
     clock.advance(minutes=11)
-    settled = await bank.push.run_pass(sender)
+    settled = await bank.push.run_pass("telegram", sender)
 
     assert sender.per_chat() == {str(number): 1 for number in range(1, 6)}
     assert settled.total == 0
@@ -208,7 +208,7 @@ async def test_an_unexpected_error_in_one_chat_does_not_stop_the_pass(
     clock.current = clock.current.replace(hour=10)
     sender.fail_on = "2"
 
-    summary = await bank.push.run_pass(sender)
+    summary = await bank.push.run_pass("telegram", sender)
 
     assert (summary.sent, summary.failed) == (2, 1) and summary.errors == ["2: unexpected failure"]
 
@@ -220,7 +220,27 @@ async def test_catch_up_after_downtime_sends_only_today(
     await _subscribe(bank, 2, "23:00 UTC")
     clock.current = (clock.current + timedelta(days=3)).replace(hour=12)
 
-    summary = await bank.push.run_pass(sender)
+    summary = await bank.push.run_pass("telegram", sender)
 
     assert sender.per_chat() == {"1": 1}
     assert (summary.sent, summary.skipped) == (1, 1)
+
+
+async def test_the_terminal_chat_gets_its_daily_question_and_answers_it(
+    bank: Services, clock: FakeClock
+) -> None:
+    import io
+
+    from bot.adapters.console.chat import ConsoleChat
+
+    console = ConsoleChat(bank)
+    output = io.StringIO()
+    setting = await console.reply("/daily 09:30 UTC")
+    clock.current = clock.current.replace(hour=10)
+
+    pushed = await console.push_due(output)
+    feedback = await console.reply(GOOD_ANSWER)
+
+    assert "每天 09:30（UTC）" in setting
+    assert pushed == 1 and "Question" in output.getvalue()
+    assert "100/100" in feedback

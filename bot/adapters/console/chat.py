@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TextIO
@@ -12,6 +13,7 @@ from bot.adapters.texts import language_for
 from bot.services import Services
 from bot.services.context import ChatUser
 from bot.services.drill import ChatRef
+from bot.services.push import PushTarget
 from bot.services.results import (
     AnswerGraded,
     HintGiven,
@@ -24,6 +26,7 @@ from bot.services.results import (
 PLATFORM = "console"
 LOCAL_USER_ID = "local"
 QUIT_COMMANDS = {"/quit", "/exit"}
+PUSH_INTERVAL_SECONDS = 60
 
 Handler = Callable[[str], Awaitable[str]]
 
@@ -128,11 +131,37 @@ class ConsoleChat:
         result = await self._services.daily.set_timezone(self._chat, self._user, False, argument)
         return self._presenter.daily(result, timezone_command=True)
 
-    async def run(self, lines: AsyncIterator[str], output: TextIO, prompt: str = "") -> None:
-        """Answer every line until the input ends or the user quits.
+    async def push_due(self, output: TextIO) -> int:
+        """Print the daily question if the local chat's time has come; returns how many were pushed."""
+
+        async def show(target: PushTarget) -> str:
+            print(f"\n{self._presenter.question(target.question)}\n", file=output, flush=True)
+            return f"console-{target.question.id}"
+
+        return (await self._services.push.run_pass(PLATFORM, show)).sent
+
+    async def _push_forever(self, output: TextIO, interval: float) -> None:
+        while True:
+            await self.push_due(output)
+            await asyncio.sleep(interval)
+
+    async def run(
+        self, lines: AsyncIterator[str], output: TextIO, prompt: str = "", push_interval: float | None = None
+    ) -> None:
+        """Answer every line until the input ends or the user quits, pushing the daily question meanwhile.
 
         A bare `/addq` reads the multi-line form: one field per line, ended by a blank line.
         """
+        pusher = asyncio.create_task(self._push_forever(output, push_interval)) if push_interval else None
+        try:
+            await self._converse(lines, output, prompt)
+        finally:
+            if pusher is not None:
+                pusher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pusher
+
+    async def _converse(self, lines: AsyncIterator[str], output: TextIO, prompt: str) -> None:
         print(self.intro, file=output, flush=True)
         collecting: list[str] | None = None
         async for raw_line in _with_prompt(lines, output, prompt):

@@ -11,7 +11,6 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -22,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram import handlers
-from bot.adapters.telegram.push import run_scheduler
+from bot.adapters.telegram.push import rate_limiter, run_scheduler
 from bot.adapters.texts import ADMIN_COMMANDS, COMMAND_DESCRIPTIONS, USER_COMMANDS
 from bot.config import Settings
 from bot.services import Services
@@ -30,7 +29,6 @@ from bot.services import Services
 logger = logging.getLogger(__name__)
 
 SCHEDULER_KEY = "push_scheduler"
-RATE_LIMIT_RETRIES = 3
 
 
 def _commands(language: str, names: tuple[str, ...]) -> list[BotCommand]:
@@ -90,8 +88,7 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        # Telegram allows about 30 messages a second overall and 20 a minute per group; 429s are retried.
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(rate_limiter())
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import AIORateLimiter
 
 from bot.adapters.presenter import HTML, Presenter
 from bot.adapters.telegram import messages
@@ -15,6 +16,8 @@ from bot.adapters.texts import DEFAULT_LANGUAGE
 from bot.services import Services
 from bot.services.push import ChatUnreachable, DeliveryFailed, PushSummary, PushTarget
 
+PLATFORM = "telegram"
+RATE_LIMIT_RETRIES = 3
 PASS_INTERVAL_SECONDS = 60
 NETWORK_RETRIES = 3
 FIRST_BACKOFF_SECONDS = 1.0
@@ -22,6 +25,23 @@ FIRST_BACKOFF_SECONDS = 1.0
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+def rate_limiter() -> AIORateLimiter:
+    """Telegram's limits: 30 messages a second overall, paced evenly, and 20 a minute per group.
+
+    The library's default overall bucket lets a second's worth of messages out in one burst and then
+    refills steadily, which overruns a strict per-second window and costs a 429 and a one-second wait
+    each time; one message per 1/30 s never does. Groups keep the bucket, so a quiz and its feedback
+    are not held seconds apart. 429s that still happen are waited out and retried.
+    """
+    return AIORateLimiter(
+        overall_max_rate=1,
+        overall_time_period=1 / 30,
+        group_max_rate=20,
+        group_time_period=60,
+        max_retries=RATE_LIMIT_RETRIES,
+    )
 
 
 def telegram_sender(bot: Bot, sleep: Sleep = asyncio.sleep) -> Callable[[PushTarget], Awaitable[str]]:
@@ -84,7 +104,7 @@ async def run_scheduler(services: Services, bot: Bot, interval: float = PASS_INT
     send = telegram_sender(bot)
     while True:
         try:
-            summary = await services.push.run_pass(send)
+            summary = await services.push.run_pass(PLATFORM, send)
             if summary.total:
                 logger.info("push pass: %s", describe(summary))
         except Exception:
