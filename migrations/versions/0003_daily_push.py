@@ -63,7 +63,6 @@ def upgrade() -> None:
         ),
     )
 
-
     # A group's daily question waits for anyone's reply, so it has no asking user.
     with op.batch_alter_table("pending_questions", schema=None) as batch_op:
         batch_op.alter_column("user_id", existing_type=sa.Integer(), nullable=True)
