@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
@@ -100,7 +101,10 @@ def question_buttons(presenter: Presenter, question_id: int) -> InlineKeyboardMa
 
 
 async def run_scheduler(services: Services, bot: Bot, interval: float = PASS_INTERVAL_SECONDS) -> None:
-    """Run a push pass every `interval` seconds until cancelled; one failed pass does not stop the next."""
+    """Run a push pass at the start of every minute until cancelled; one failed pass does not stop the next.
+
+    Ticking on the minute means a chat due at HH:MM gets its question within that minute.
+    """
     send = telegram_sender(bot)
     while True:
         try:
@@ -109,7 +113,7 @@ async def run_scheduler(services: Services, bot: Bot, interval: float = PASS_INT
                 logger.info("push pass: %s", describe(summary))
         except Exception:
             logger.exception("push pass failed")
-        await asyncio.sleep(interval)
+        await asyncio.sleep(interval - time.time() % interval)
 
 
 def describe(summary: PushSummary) -> str:
