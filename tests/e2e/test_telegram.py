@@ -14,7 +14,8 @@ from bot.adapters.telegram.app import build_application, register_commands
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import QuestionRow
 from bot.services import Services
-from bot.services.context import DrillPolicy, ServiceContext
+from bot.services.context import ChatUser, DrillPolicy, ServiceContext
+from bot.services.drill import ChatRef
 from tests.conftest import FakeClock
 from tests.e2e.fake_bot_api import FakeBotApi
 from tests.integration.sample_bank import GOOD_ANSWER, sample_drafts
@@ -382,3 +383,40 @@ async def test_daily_with_bad_input_explains_the_format(bot: FakeBotApi) -> None
     for text in ("/daily 25:00", "/daily soon", "/daily 08:00 Mars/Base"):
         reply = await _say(bot, USER_ID, text)
         assert "格式不对" in reply.text and "/daily HH:MM" in reply.text
+
+
+async def test_push_now_runs_one_pass_from_the_command_line(
+    api: FakeBotApi, tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from bot.__main__ import main
+
+    database = f"sqlite+aiosqlite:///{tmp_path / 'push.db'}"
+    for name, value in {
+        "DATABASE_URL": database,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    two_days_ago = datetime.now(UTC) - timedelta(days=2)
+    assert await asyncio.to_thread(main, ["questions", "list"]) == 0
+    engine = create_engine(database)
+    try:
+        context = ServiceContext(create_session_factory(engine), DrillPolicy(), clock=lambda: two_days_ago)
+        services = Services.build(context)
+        for user_id in (USER_ID, OTHER_ID):
+            user = ChatUser("telegram", str(user_id))
+            await services.daily.daily(ChatRef("telegram", str(user_id)), user, False, "00:00 UTC")
+    finally:
+        await engine.dispose()
+    api.block(OTHER_ID)
+    capsys.readouterr()
+
+    # The CLI reads the real clock: subscribed two days ago for 00:00 UTC, today's push is always due.
+    exit_code = await asyncio.to_thread(main, ["push", "--now"])
+
+    assert exit_code == 0
+    assert capsys.readouterr().out.strip() == "sent 1, skipped 0, blocked 1, failed 0"
+    assert [message.chat_id for message in api.sent()] == [USER_ID]
