@@ -24,7 +24,6 @@ import logging
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
@@ -35,10 +34,10 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from telegram.ext import AIORateLimiter, ExtBot
 
+from bench.databases import migrated_database
 from bot.adapters.telegram.push import RATE_LIMIT_RETRIES, telegram_sender
 from bot.adapters.telegram.push import rate_limiter as bot_rate_limiter
-from bot.db.engine import create_engine, create_session_factory, is_sqlite
-from bot.db.migrate import upgrade
+from bot.db.engine import create_engine, create_session_factory
 from bot.services import Services
 from bot.services.bank_files import BUNDLED_BANK_DIR, read_bank
 from bot.services.context import ChatUser, DrillPolicy, ServiceContext
@@ -136,42 +135,12 @@ class PassResult:
         return best
 
 
-async def _admin_execute(admin_url: str, statement: str) -> None:
-    """Run one statement on the PostgreSQL server's admin database."""
-    import asyncpg
-
-    parsed = make_url(admin_url)
-    connection = await asyncpg.connect(
-        host=parsed.host,
-        port=parsed.port or 5432,
-        user=parsed.username,
-        password=parsed.password,
-        database=parsed.database,
-        timeout=5,
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 @asynccontextmanager
 async def bench_database(given_url: str | None) -> AsyncIterator[str]:
-    """A migrated database: temporary SQLite, the SQLite URL given, or fresh PostgreSQL dropped after."""
-    if given_url is not None and not is_sqlite(given_url):
-        name = f"drillbot_bench_push_{uuid.uuid4().hex[:8]}"
-        await _admin_execute(given_url, f'CREATE DATABASE "{name}"')
-        try:
-            url = make_url(given_url).set(database=name).render_as_string(hide_password=False)
-            await asyncio.to_thread(upgrade, url)
-            yield url
-        finally:
-            await _admin_execute(given_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        return
+    """A migrated database in a temporary folder, or on the PostgreSQL server given."""
     with tempfile.TemporaryDirectory(prefix="drillbench-push-") as workdir:
-        url = given_url or f"sqlite+aiosqlite:///{Path(workdir) / 'push.db'}"
-        await asyncio.to_thread(upgrade, url)
-        yield url
+        async with migrated_database(given_url, Path(workdir)) as url:
+            yield url
 
 
 async def subscribe_all(services: Services, api: FakeBotApi, chat_ids: list[int]) -> None:

@@ -26,10 +26,9 @@ import argparse
 import asyncio
 import tempfile
 import time
-import uuid
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
@@ -47,9 +46,9 @@ from telegram.ext import (
     filters,
 )
 
+from bench.databases import migrated_database
 from bot.adapters.telegram import app as telegram_app
-from bot.db.engine import create_engine, create_session_factory, is_sqlite
-from bot.db.migrate import upgrade
+from bot.db.engine import create_engine, create_session_factory
 from bot.services import Services
 from bot.services.bank_files import BUNDLED_BANK_DIR, read_bank
 from bot.services.context import DrillPolicy, ServiceContext
@@ -334,43 +333,6 @@ async def bench_drill(args: argparse.Namespace, url: str, limiter: LimiterFactor
         await engine.dispose()
 
 
-async def _admin_execute(admin_url: str, statement: str) -> None:
-    """Run one statement on the PostgreSQL server's admin database."""
-    import asyncpg
-
-    parsed = make_url(admin_url)
-    connection = await asyncpg.connect(
-        host=parsed.host,
-        port=parsed.port or 5432,
-        user=parsed.username,
-        password=parsed.password,
-        database=parsed.database,
-        timeout=5,
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-@asynccontextmanager
-async def drill_database(admin_url: str | None, workdir: Path) -> AsyncIterator[str]:
-    """A migrated, empty database: SQLite in workdir, or a fresh PostgreSQL database dropped afterwards."""
-    if admin_url is None or is_sqlite(admin_url):
-        url = admin_url or f"sqlite+aiosqlite:///{workdir / f'drill-{uuid.uuid4().hex[:8]}.db'}"
-        await asyncio.to_thread(upgrade, url)
-        yield url
-        return
-    name = f"drillbot_bench_{uuid.uuid4().hex[:8]}"
-    await _admin_execute(admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        await asyncio.to_thread(upgrade, url)
-        yield url
-    finally:
-        await _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def percentile(samples: Sequence[float], fraction: float) -> float:
     """The nearest-rank percentile, or NaN without samples."""
     if not samples:
@@ -420,7 +382,7 @@ def report(drill: Phase, floor: Phase) -> None:
 async def compare(args: argparse.Namespace, workdir: Path, rate_limit: str) -> None:
     """Measure drillbot on a fresh database, then the echo bot configured like it; print both."""
     limiter = limiter_factory(rate_limit)
-    async with drill_database(args.database_url, workdir) as url:
+    async with migrated_database(args.database_url, workdir) as url:
         drill = await asyncio.wait_for(bench_drill(args, url, limiter), args.run_timeout)
     floor = await asyncio.wait_for(bench_echo(args, drill, limiter), args.run_timeout)
     print(
