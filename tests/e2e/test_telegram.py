@@ -420,3 +420,13 @@ async def test_push_now_runs_one_pass_from_the_command_line(
     assert exit_code == 0
     assert capsys.readouterr().out.strip() == "sent 1, skipped 0, blocked 1, failed 0"
     assert [message.chat_id for message in api.sent()] == [USER_ID]
+
+
+async def test_in_private_a_reply_to_any_bot_message_answers_the_open_question(bot: FakeBotApi) -> None:
+    await _say(bot, USER_ID, "/quiz")
+    first = await _say(bot, USER_ID, "gamma")
+    await _say(bot, USER_ID, "/quiz")
+
+    feedback = await _say(bot, USER_ID, GOOD_ANSWER, reply_to=first.message_id)
+
+    assert "100/100" in feedback.text

@@ -128,18 +128,20 @@ def _next_button(presenter: Presenter) -> InlineKeyboardMarkup:
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Grade a plain-text answer: a reply to a question message, or in private the next message."""
+    """Grade a plain-text answer: in private the next message, in groups a reply to the question."""
     services = _services(context)
     presenter = _presenter(update)
     message = update.effective_message
-    replied = message.reply_to_message
-    if replied is not None and replied.from_user and replied.from_user.id == context.bot.id:
+    if _in_group(update):
+        # Privacy mode shows the bot only replies to its own messages; the replied message names the question.
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+            return
         result = await services.drill.submit_reply(
             _chat(update), _chat_user(update), str(replied.message_id), message.text or ""
         )
-    elif _in_group(update):
-        return
     else:
+        # In private the open question is unambiguous, whichever message the user replies to.
         result = await services.drill.submit_answer(_chat(update), _chat_user(update), message.text or "")
     if isinstance(result, AnswerGraded):
         await reply(message, presenter.feedback(result), reply_markup=_next_button(presenter))
