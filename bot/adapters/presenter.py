@@ -203,8 +203,10 @@ class Presenter:
         match result:
             case NotAllowed():
                 return self.t("not_admin")
-            case Malformed(reason=reason):
-                return f"{self.t('addq_malformed', reason=reason)}\n{self.t('addq_usage')}"
+            case Malformed(reason="", usage=usage):
+                return self.t(usage)
+            case Malformed(reason=reason, usage=usage):
+                return f"{self.t('addq_malformed', reason=reason)}\n{self.t(usage)}"
             case QuestionAdded(question=question):
                 return self.t("addq_added", id=question.id, topic=question.topic)
             case DuplicateQuestion(question=question):

@@ -32,6 +32,8 @@ class BankService:
         """Parse /addq text and store the question, for admins only."""
         if not self._context.policy.is_admin(actor):
             return NotAllowed()
+        if not text.strip():
+            return Malformed("")
         try:
             draft = parse_addq(text)
         except AddqFormatError as error:
@@ -49,11 +51,15 @@ class BankService:
             return QuestionAdded(stored)
 
     async def deactivate_question(
-        self, actor: ChatUser, question_id: int
-    ) -> QuestionDeactivated | QuestionNotFound | NotAllowed:
-        """Stop asking a question; its history stays."""
+        self, actor: ChatUser, argument: str
+    ) -> QuestionDeactivated | QuestionNotFound | Malformed | NotAllowed:
+        """Stop asking the question whose id (`12` or `#12`) follows /delq; its history stays."""
         if not self._context.policy.is_admin(actor):
             return NotAllowed()
+        digits = argument.strip().removeprefix("#")
+        if not digits.isdigit():
+            return Malformed("", usage="delq_usage")
+        question_id = int(digits)
         async with self._context.transaction() as repos:
             current = await repos.questions.get(question_id)
             if current is None or not current.active:

@@ -18,12 +18,16 @@ class BankCatalog:
 
     def __init__(self) -> None:
         self._revision: int | None = None
+        self._checked_in: Repositories | None = None
         self._by_topic: dict[str, tuple[int, ...]] = {}
         self._questions: dict[int, Question | None] = {}
 
     async def refresh(self, repos: Repositories) -> None:
-        """Reload if the bank changed since the last look; one cheap query when it did not."""
+        """Reload if the bank changed since the last look; one cheap query, once per transaction."""
+        if repos is self._checked_in:
+            return
         revision = await repos.questions.revision()
+        self._checked_in = repos
         if revision == self._revision:
             return
         by_topic: dict[str, list[int]] = {}

@@ -92,9 +92,13 @@ class NotAllowed:
 
 @dataclass(frozen=True, slots=True)
 class Malformed:
-    """The input could not be parsed; nothing was written."""
+    """The input could not be parsed; nothing was written. An empty reason means there was no input at all.
+
+    `usage` names the catalogue string that explains the expected form.
+    """
 
     reason: str
+    usage: str = "addq_usage"
 
 
 @dataclass(frozen=True, slots=True)

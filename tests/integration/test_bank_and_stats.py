@@ -85,9 +85,9 @@ async def test_deactivated_question_is_not_asked(services: Services) -> None:
     await services.bank.import_drafts(sample_drafts(per_topic=1, topics=("A",)))
     question = (await services.bank.list_questions())[0]
 
-    refused = await services.bank.deactivate_question(telegram_user(7), question.id)
-    done = await services.bank.deactivate_question(ADMIN, question.id)
-    again = await services.bank.deactivate_question(ADMIN, question.id)
+    refused = await services.bank.deactivate_question(telegram_user(7), str(question.id))
+    done = await services.bank.deactivate_question(ADMIN, f"#{question.id}")
+    again = await services.bank.deactivate_question(ADMIN, str(question.id))
 
     assert isinstance(refused, NotAllowed)
     assert isinstance(done, QuestionDeactivated)

@@ -113,15 +113,12 @@ class ConsoleChat:
         return self._presenter.topics(await self._services.bank.topics())
 
     async def _addq(self, argument: str) -> str:
-        if not argument:
-            return self._presenter.t("addq_usage")
         return self._presenter.bank_change(await self._services.bank.add_question(self._user, argument))
 
     async def _delq(self, argument: str) -> str:
-        if not argument.lstrip("#").isdigit():
-            return self._presenter.t("delq_usage")
-        result = await self._services.bank.deactivate_question(self._user, int(argument.lstrip("#")))
-        return self._presenter.bank_change(result)
+        return self._presenter.bank_change(
+            await self._services.bank.deactivate_question(self._user, argument)
+        )
 
     async def _daily(self, argument: str) -> str:
         result = await self._services.daily.daily(self._chat, self._user, False, argument)

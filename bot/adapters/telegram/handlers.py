@@ -295,31 +295,16 @@ async def _is_chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def add_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Add a question from the /addq text; admins only."""
-    presenter = _presenter(update)
     argument = _command_argument(update.effective_message)
-    services = _services(context)
-    if not argument:
-        usage = presenter.t("addq_usage")
-        allowed = services.context.policy.is_admin(_chat_user(update))
-        await reply(update.effective_message, usage if allowed else presenter.t("not_admin"))
-        return
-    result = await services.bank.add_question(_chat_user(update), argument)
-    await reply(update.effective_message, presenter.bank_change(result))
+    result = await _services(context).bank.add_question(_chat_user(update), argument)
+    await reply(update.effective_message, _presenter(update).bank_change(result))
 
 
 async def deactivate_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Deactivate a question by id; admins only."""
-    presenter = _presenter(update)
-    argument = _command_argument(update.effective_message).lstrip("#")
-    services = _services(context)
-    if not services.context.policy.is_admin(_chat_user(update)):
-        await reply(update.effective_message, presenter.t("not_admin"))
-        return
-    if not argument.isdigit():
-        await reply(update.effective_message, presenter.t("delq_usage"))
-        return
-    result = await services.bank.deactivate_question(_chat_user(update), int(argument))
-    await reply(update.effective_message, presenter.bank_change(result))
+    argument = _command_argument(update.effective_message)
+    result = await _services(context).bank.deactivate_question(_chat_user(update), argument)
+    await reply(update.effective_message, _presenter(update).bank_change(result))
 
 
 # --- membership and errors --------------------------------------------------------------------------
