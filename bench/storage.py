@@ -17,15 +17,14 @@ import sqlite3
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bench.databases import migrated_database
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.migrate import upgrade
 from bot.services import Services
 from bot.services.context import ChatUser, DrillPolicy, ServiceContext
 from bot.services.drill import ChatRef
@@ -222,55 +221,22 @@ async def measure(url: str, users: int, samples: int) -> dict[str, dict[str, flo
     }
 
 
-async def _postgres_database() -> str | None:
-    import asyncpg
-
-    parsed = make_url(POSTGRES_ADMIN_URL)
-    try:
-        admin = await asyncpg.connect(
-            host=parsed.host, port=parsed.port, user=parsed.username, database=parsed.database, timeout=2
-        )
-    except (OSError, asyncpg.PostgresError) as error:
-        print(f"postgresql: skipped ({error})")
-        return None
-    name = f"drillbot_bench_{uuid.uuid4().hex[:8]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_postgres_database(url: str) -> None:
-    import asyncpg
-
-    parsed = make_url(POSTGRES_ADMIN_URL)
-    admin = await asyncpg.connect(
-        host=parsed.host, port=parsed.port, user=parsed.username, database=parsed.database
-    )
-    await admin.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-    await admin.close()
-
-
-def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
+async def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
     """Fill one backend, measure it, print one line per operation."""
-    if backend == "sqlite":
-        path = workdir / "bench.db"
-        url = f"sqlite+aiosqlite:///{path}"
-        upgrade(url)
-        started = time.perf_counter()
-        fill_sqlite(path, args.users, args.questions, args.attempts)
-    else:
-        url = asyncio.run(_postgres_database())
-        if url is None:
-            return
-        upgrade(url)
-        started = time.perf_counter()
-        asyncio.run(fill_postgres(url, args.users, args.questions, args.attempts))
-    fill_seconds = time.perf_counter() - started
+    given = None if backend == "sqlite" else POSTGRES_ADMIN_URL
     try:
-        results = asyncio.run(measure(url, args.users, args.samples))
-    finally:
-        if backend == "postgresql":
-            asyncio.run(_drop_postgres_database(url))
+        async with migrated_database(given, workdir) as url:
+            started = time.perf_counter()
+            if backend == "sqlite":
+                path = Path(make_url(url).database)
+                await asyncio.to_thread(fill_sqlite, path, args.users, args.questions, args.attempts)
+            else:
+                await fill_postgres(url, args.users, args.questions, args.attempts)
+            fill_seconds = time.perf_counter() - started
+            results = await measure(url, args.users, args.samples)
+    except OSError as error:
+        print(f"{backend}: skipped ({error})")
+        return
     print(f"{backend}: filled in {fill_seconds:.0f} s")
     for name, figures in results.items():
         print(
@@ -296,7 +262,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="drillbench-") as workdir:
         for backend in args.backends.split(","):
-            run_backend(backend.strip(), args, Path(workdir))
+            asyncio.run(run_backend(backend.strip(), args, Path(workdir)))
 
 
 if __name__ == "__main__":
