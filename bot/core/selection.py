@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,15 +17,44 @@ UNJUDGED_WEAKNESS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
+class Candidates:
+    """Askable question ids per topic, and the topic of each id, so that a membership test is one lookup.
+
+    A bank holds thousands of questions and a user's history only dozens, so the choice works from
+    the history and touches the ids of one topic only; build this once per bank, not per choice.
+    """
+
+    by_topic: Mapping[str, tuple[int, ...]]
+    topic_of: Mapping[int, str]
+
+    @classmethod
+    def of(cls, by_topic: Mapping[str, Iterable[int]]) -> Candidates:
+        """Index ids given per topic; an id listed under two topics stays in the first by name."""
+        topic_of: dict[int, str] = {}
+        for topic in sorted(by_topic):
+            for question_id in by_topic[topic]:
+                topic_of.setdefault(question_id, topic)
+        grouped: dict[str, list[int]] = {}
+        for question_id, topic in topic_of.items():
+            grouped.setdefault(topic, []).append(question_id)
+        return cls({topic: tuple(grouped[topic]) for topic in sorted(grouped)}, topic_of)
+
+    def only(self, topic: str) -> Candidates:
+        """The candidates of one topic."""
+        ids = self.by_topic.get(topic, ())
+        return Candidates({topic: ids} if ids else {}, {question_id: topic for question_id in ids})
+
+
+@dataclass(frozen=True, slots=True)
 class SelectionPool:
     """Everything the choice depends on.
 
-    `candidates` holds the askable question ids per topic (already limited to a requested topic);
+    `candidates` holds the askable questions (already limited to a requested topic);
     `due` maps each question the user has reviewed to when it is due again; `recent` lists the last
     questions asked, newest first; `progress` is the user's record per topic.
     """
 
-    candidates: Mapping[str, Sequence[int]]
+    candidates: Candidates
     due: Mapping[int, datetime]
     recent: Sequence[int]
     progress: Mapping[str, TopicProgress]
@@ -40,23 +70,21 @@ class Pick:
 
 def choose_next(pool: SelectionPool, now: datetime, rng: random.Random) -> Pick | None:
     """Choose what to ask next, never the last question again and nothing recent unless nothing else."""
-    in_scope = {qid for ids in pool.candidates.values() for qid in ids}
-    recent = [qid for qid in pool.recent if qid in in_scope]
+    topic_of = pool.candidates.topic_of
+    recent = [qid for qid in pool.recent if qid in topic_of]
     avoided = set(recent[:RECENT_WINDOW])
-    reviewed = [(due, qid) for qid, due in pool.due.items() if qid in in_scope and qid not in avoided]
+    reviewed = [(due, qid) for qid, due in pool.due.items() if qid in topic_of and qid not in avoided]
     overdue = [item for item in reviewed if item[0] <= now]
     if overdue:
         return Pick(min(overdue)[1], "due")
-    unseen = {
-        topic: fresh
-        for topic, ids in sorted(pool.candidates.items())
-        if (fresh := [qid for qid in ids if qid not in pool.due and qid not in avoided])
-    }
-    if unseen:
-        topics = list(unseen)
+    seen = avoided.union(qid for qid in pool.due if qid in topic_of)
+    seen_per_topic = Counter(topic_of[qid] for qid in seen)
+    topics = [topic for topic, ids in pool.candidates.by_topic.items() if len(ids) > seen_per_topic[topic]]
+    if topics:
         weights = [1.0 + WEAKNESS_BIAS * _weakness(pool.progress.get(topic)) for topic in topics]
         topic = rng.choices(topics, weights=weights)[0]
-        return Pick(rng.choice(unseen[topic]), "new")
+        unseen = [qid for qid in pool.candidates.by_topic[topic] if qid not in seen]
+        return Pick(rng.choice(unseen), "new")
     if reviewed:
         return Pick(min(reviewed)[1], "ahead")
     return _least_recent(recent)

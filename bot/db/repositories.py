@@ -8,8 +8,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.mastery import TopicProgress
@@ -17,24 +15,35 @@ from bot.core.question import Question, QuestionDraft
 from bot.core.review import ReviewState
 from bot.core.rubric import Rubric
 from bot.core.streak import Streak
+from bot.db import statements
 from bot.db.models import (
     AttemptRow,
-    BankStateRow,
     DailyDeliveryRow,
     DailySubscriptionRow,
     PendingQuestionRow,
     QuestionRow,
-    ReviewStateRow,
-    TopicProgressRow,
     UserRow,
+)
+from bot.db.statements import (
+    BANK_STATE,
+    PENDING,
+    PROGRESS,
+    PROGRESS_FIELDS,
+    REVIEW_FIELDS,
+    USERS,
 )
 
 # Writes go through the Core tables: ORM-enabled DML adds session bookkeeping these statements don't need.
-USERS = UserRow.__table__
-PENDING = PendingQuestionRow.__table__
-BANK_STATE = BankStateRow.__table__
 DAILY = DailySubscriptionRow.__table__
 DELIVERIES = DailyDeliveryRow.__table__
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name
+
+
+def _insert(session: AsyncSession) -> Any:
+    return statements.insert_for(_dialect(session))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +90,24 @@ class Attempt:
     created_at: datetime
 
 
-def _insert(session: AsyncSession) -> Any:
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+@dataclass(frozen=True, slots=True)
+class LearnerHistory:
+    """A user's past as choosing the next question sees it."""
+
+    bank_revision: int
+    pending_question_id: int | None
+    recent: list[int]  # the questions of the last attempts, newest first
+    dues: dict[int, datetime]  # when each reviewed question is due again
+    progress: dict[str, TopicProgress]
+
+
+@dataclass(frozen=True, slots=True)
+class LearningState:
+    """What grading one question changes, as stored before the answer."""
+
+    bank_revision: int
+    review: ReviewState | None
+    progress: TopicProgress
 
 
 def _to_user(row: Any) -> User:
@@ -98,7 +123,7 @@ def _to_user(row: Any) -> User:
     )
 
 
-def _to_question(row: QuestionRow) -> Question:
+def _to_question(row: Any) -> Question:
     return Question(
         id=row.id,
         key=row.key,
@@ -138,28 +163,19 @@ class UserRepository:
 
         One upsert does it; on PostgreSQL it also locks the row, serialising one user's writes.
         """
-        insert = _insert(self._session)
-        statement = insert(USERS).values(
-            platform=platform,
-            external_id=external_id,
-            display_name=display_name,
-            language=language,
-            created_at=now,
-            streak_current=0,
-            streak_best=0,
-            streak_freezes=0,
-            blocked=False,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["platform", "external_id"],
-            set_={
-                "display_name": func.coalesce(
-                    func.nullif(statement.excluded.display_name, ""), UserRow.display_name
-                ),
-                "language": func.coalesce(func.nullif(statement.excluded.language, ""), USERS.c.language),
-            },
-        ).returning(*USERS.columns)
-        return _to_user((await self._session.execute(statement)).one())
+        values = {
+            "platform": platform,
+            "external_id": external_id,
+            "display_name": display_name,
+            "language": language,
+            "created_at": now,
+            "streak_current": 0,
+            "streak_best": 0,
+            "streak_freezes": 0,
+            "blocked": False,
+        }
+        statement = statements.ensure_user(_dialect(self._session))
+        return _to_user((await self._session.execute(statement, values)).one())
 
     async def find(self, platform: str, external_id: str) -> User | None:
         """Look a user up without creating it."""
@@ -170,14 +186,14 @@ class UserRepository:
     async def save_streak(self, user_id: int, streak: Streak) -> None:
         """Store the streak after an answer."""
         await self._session.execute(
-            update(USERS)
-            .where(USERS.c.id == user_id)
-            .values(
-                streak_current=streak.current,
-                streak_best=streak.best,
-                streak_freezes=streak.freezes,
-                streak_last_day=streak.last_day,
-            )
+            statements.SAVE_STREAK,
+            {
+                "target_id": user_id,
+                "streak_current": streak.current,
+                "streak_best": streak.best,
+                "streak_freezes": streak.freezes,
+                "streak_last_day": streak.last_day,
+            },
         )
 
     async def set_timezone(self, user_id: int, timezone: str) -> None:
@@ -202,7 +218,8 @@ class QuestionRepository:
 
     async def get(self, question_id: int) -> Question | None:
         """A question by id, active or not."""
-        row = await self._session.get(QuestionRow, question_id)
+        parameters = {"question_id": question_id}
+        row = (await self._session.execute(statements.QUESTION_BY_ID, parameters)).one_or_none()
         return _to_question(row) if row else None
 
     async def get_by_key(self, key: str) -> Question | None:
@@ -214,7 +231,7 @@ class QuestionRepository:
 
     async def revision(self) -> int:
         """The bank's revision, which every change to the bank increases."""
-        return (await self._session.execute(select(BANK_STATE.c.revision))).scalar_one()
+        return (await self._session.execute(statements.BANK_REVISION)).scalar_one()
 
     async def _bump_revision(self) -> None:
         await self._session.execute(update(BANK_STATE).values(revision=BANK_STATE.c.revision + 1))
@@ -298,98 +315,90 @@ class LearningRepository:
 
     # --- selection inputs -------------------------------------------------------------------------
 
-    async def recent_question_ids(self, user_id: int, limit: int) -> list[int]:
-        """The questions of the user's last attempts, newest first."""
-        query = (
-            select(AttemptRow.question_id)
-            .where(AttemptRow.user_id == user_id)
-            .order_by(AttemptRow.id.desc())
-            .limit(limit)
-        )
-        return list((await self._session.execute(query)).scalars())
+    async def history(self, platform: str, chat_id: str, user_id: int, recent_limit: int) -> LearnerHistory:
+        """Everything choosing the user's next question needs, with `recent_limit` last attempts.
 
-    async def review_dues(self, user_id: int) -> dict[int, datetime]:
-        """When each question the user has reviewed is due again."""
-        query = select(ReviewStateRow.question_id, ReviewStateRow.due).where(
-            ReviewStateRow.user_id == user_id
-        )
-        return dict((await self._session.execute(query)).all())
+        The bank revision, the open question, the last attempts, the review states and the topic
+        progress come from one UNION ALL, since every statement costs a round trip through the driver.
+        """
+        parameters = {
+            "platform": platform,
+            "chat_id": chat_id,
+            "user_id": user_id,
+            "recent_limit": recent_limit,
+        }
+        revision, pending = 0, None
+        recent: list[tuple[int, int]] = []
+        dues: dict[int, datetime] = {}
+        progress: dict[str, TopicProgress] = {}
+        for row in await self._session.execute(statements.HISTORY, parameters):
+            if row.kind == statements.KIND_REVIEW:
+                dues[row.number] = row.due
+            elif row.kind == statements.KIND_RECENT:
+                recent.append((row.position, row.number))
+            elif row.kind == statements.KIND_PROGRESS:
+                progress[row.topic] = TopicProgress(
+                    row.topic, *(getattr(row, field) for field in PROGRESS_FIELDS)
+                )
+            elif row.kind == statements.KIND_PENDING:
+                pending = row.number
+            else:
+                revision = row.number
+        newest_first = [question_id for _, question_id in sorted(recent, reverse=True)]
+        return LearnerHistory(revision, pending, newest_first, dues, progress)
 
     # --- learning state ---------------------------------------------------------------------------
 
-    async def review_state(self, user_id: int, question_id: int) -> ReviewState | None:
-        """The FSRS state of one question for one user."""
-        row = await self._session.get(ReviewStateRow, (user_id, question_id))
-        if row is None:
-            return None
-        return ReviewState(
-            due=row.due,
-            state=row.state,
-            step=row.step,
-            stability=row.stability,
-            difficulty=row.difficulty,
-            last_review=row.last_review,
-            reps=row.reps,
-            lapses=row.lapses,
+    async def learning_state(self, user_id: int, question_id: int) -> LearningState:
+        """The bank revision, a question's FSRS state and the progress in its topic, in one round trip."""
+        parameters = {"user_id": user_id, "question_id": question_id}
+        row = (await self._session.execute(statements.LEARNING_STATE, parameters)).one()
+        review = None if row.due is None else ReviewState(*(getattr(row, field) for field in REVIEW_FIELDS))
+        progress = (
+            TopicProgress(row.topic or "")
+            if row.answers is None
+            else TopicProgress(row.topic, *(getattr(row, field) for field in PROGRESS_FIELDS))
         )
+        return LearningState(row.revision, review, progress)
 
-    async def save_review_state(self, user_id: int, question_id: int, topic: str, state: ReviewState) -> None:
-        """Insert or replace the FSRS state."""
-        row = await self._session.get(ReviewStateRow, (user_id, question_id))
-        if row is None:
-            row = ReviewStateRow(user_id=user_id, question_id=question_id)
-            self._session.add(row)
-        row.topic = topic
-        row.due = state.due
-        row.state = state.state
-        row.step = state.step
-        row.stability = state.stability
-        row.difficulty = state.difficulty
-        row.last_review = state.last_review
-        row.reps = state.reps
-        row.lapses = state.lapses
+    async def save_learning_state(
+        self, user_id: int, question_id: int, topic: str, review: ReviewState, progress: TopicProgress
+    ) -> None:
+        """Insert or replace the FSRS state of the question and the progress in its topic."""
+        dialect = _dialect(self._session)
+        review_values = {field: getattr(review, field) for field in REVIEW_FIELDS}
+        await self._session.execute(
+            statements.save_review(dialect),
+            {"user_id": user_id, "question_id": question_id, "topic": topic, **review_values},
+        )
+        progress_values = {field: getattr(progress, field) for field in PROGRESS_FIELDS}
+        await self._session.execute(
+            statements.save_progress(dialect), {"user_id": user_id, "topic": topic, **progress_values}
+        )
 
     async def topic_progress(self, user_id: int) -> dict[str, TopicProgress]:
         """The user's progress in every topic practised."""
-        query = select(TopicProgressRow).where(TopicProgressRow.user_id == user_id)
-        return {
-            row.topic: TopicProgress(row.topic, row.answers, row.skips, row.score_sum, row.mastery)
-            for row in (await self._session.execute(query)).scalars()
-        }
-
-    async def topic_progress_of(self, user_id: int, topic: str) -> TopicProgress:
-        """The user's progress in one topic, empty if never practised."""
-        row = await self._session.get(TopicProgressRow, (user_id, topic))
-        if row is None:
-            return TopicProgress(topic)
-        return TopicProgress(row.topic, row.answers, row.skips, row.score_sum, row.mastery)
-
-    async def save_topic_progress(self, user_id: int, progress: TopicProgress) -> None:
-        """Insert or replace the progress in one topic."""
-        row = await self._session.get(TopicProgressRow, (user_id, progress.topic))
-        if row is None:
-            row = TopicProgressRow(user_id=user_id, topic=progress.topic)
-            self._session.add(row)
-        row.answers = progress.answers
-        row.skips = progress.skips
-        row.score_sum = progress.score_sum
-        row.mastery = progress.mastery
+        query = select(PROGRESS.c.topic, *(PROGRESS.c[field] for field in PROGRESS_FIELDS)).where(
+            PROGRESS.c.user_id == user_id
+        )
+        return {row.topic: TopicProgress(*row) for row in await self._session.execute(query)}
 
     async def add_attempt(self, attempt: Attempt) -> None:
         """Record a graded answer or a skip."""
-        self._session.add(
-            AttemptRow(
-                user_id=attempt.user_id,
-                question_id=attempt.question_id,
-                answer=attempt.answer,
-                score=attempt.score,
-                matched=list(attempt.matched),
-                missed=list(attempt.missed),
-                negated=list(attempt.negated),
-                hints_used=attempt.hints_used,
-                skipped=attempt.skipped,
-                created_at=attempt.created_at,
-            )
+        await self._session.execute(
+            statements.ADD_ATTEMPT,
+            {
+                "user_id": attempt.user_id,
+                "question_id": attempt.question_id,
+                "answer": attempt.answer,
+                "score": attempt.score,
+                "matched": list(attempt.matched),
+                "missed": list(attempt.missed),
+                "negated": list(attempt.negated),
+                "hints_used": attempt.hints_used,
+                "skipped": attempt.skipped,
+                "created_at": attempt.created_at,
+            },
         )
 
     async def answered_since(self, user_id: int, question_id: int, since: datetime) -> bool:
@@ -449,20 +458,16 @@ class LearningRepository:
         self, platform: str, chat_id: str, user_id: int, question_id: int, now: datetime
     ) -> PendingQuestion:
         """Make this the user's open question in the chat, replacing any earlier one."""
-        insert = _insert(self._session)
-        statement = insert(PENDING).values(
-            platform=platform,
-            chat_id=chat_id,
-            user_id=user_id,
-            question_id=question_id,
-            hints_used=0,
-            asked_at=now,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["platform", "chat_id", "user_id"],
-            set_={"question_id": question_id, "message_id": None, "hints_used": 0, "asked_at": now},
-        ).returning(*PENDING.columns)
-        return _to_pending((await self._session.execute(statement)).one())
+        values = {
+            "platform": platform,
+            "chat_id": chat_id,
+            "user_id": user_id,
+            "question_id": question_id,
+            "hints_used": 0,
+            "asked_at": now,
+        }
+        statement = statements.put_pending(_dialect(self._session))
+        return _to_pending((await self._session.execute(statement, values)).one())
 
     async def put_chat_pending(
         self, platform: str, chat_id: str, question_id: int, now: datetime
@@ -498,6 +503,13 @@ class LearningRepository:
         await self._session.execute(
             update(PENDING).where(PENDING.c.id == pending_id).values(hints_used=hints_used)
         )
+
+    async def take_pending(self, platform: str, chat_id: str, user_id: int) -> PendingQuestion | None:
+        """Close the user's open question in the chat and return it; one statement, so two answers
+        racing for the same question cannot both get it."""
+        parameters = {"platform": platform, "chat_id": chat_id, "user_id": user_id}
+        row = (await self._session.execute(statements.TAKE_PENDING, parameters)).one_or_none()
+        return _to_pending(row) if row else None
 
     async def clear_pending(self, platform: str, chat_id: str, user_id: int) -> None:
         """Close the user's open question in the chat."""

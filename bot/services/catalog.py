@@ -7,9 +7,8 @@ here and reloaded only when `bank_state.revision` moves, which every bank write 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from bot.core.question import Question
+from bot.core.selection import Candidates
 from bot.db.repositories import Repositories
 
 
@@ -19,41 +18,42 @@ class BankCatalog:
     def __init__(self) -> None:
         self._revision: int | None = None
         self._checked_in: Repositories | None = None
-        self._by_topic: dict[str, tuple[int, ...]] = {}
+        self._candidates = Candidates.of({})
         self._questions: dict[int, Question | None] = {}
 
     async def refresh(self, repos: Repositories) -> None:
         """Reload if the bank changed since the last look; one cheap query, once per transaction."""
-        if repos is self._checked_in:
-            return
-        revision = await repos.questions.revision()
+        if repos is not self._checked_in:
+            await self.sync(repos, await repos.questions.revision())
+
+    async def sync(self, repos: Repositories, revision: int) -> None:
+        """Reload if `revision`, just read in this transaction, is not the one cached."""
         self._checked_in = repos
         if revision == self._revision:
             return
         by_topic: dict[str, list[int]] = {}
         for question_id, topic in await repos.questions.active_ids():
             by_topic.setdefault(topic, []).append(question_id)
-        self._by_topic = {topic: tuple(ids) for topic, ids in by_topic.items()}
+        self._candidates = Candidates.of(by_topic)
         self._questions = {}
         self._revision = revision
 
-    def candidates(self, topic: str | None) -> Mapping[str, Sequence[int]]:
-        """Active question ids per topic, or those of one topic."""
-        if topic is None:
-            return self._by_topic
-        return {topic: self._by_topic[topic]} if topic in self._by_topic else {}
+    def candidates(self, topic: str | None) -> Candidates:
+        """The active questions, or those of one topic."""
+        return self._candidates if topic is None else self._candidates.only(topic)
 
     def topics(self) -> list[str]:
         """Topics that have active questions, by name."""
-        return sorted(self._by_topic)
+        return sorted(self._candidates.by_topic)
 
     def resolve_topic(self, name: str) -> str | None:
         """The topic a user meant, ignoring case and spacing."""
         wanted = " ".join(name.split()).casefold()
-        return next((topic for topic in self._by_topic if topic.casefold() == wanted), None)
+        return next((topic for topic in self._candidates.by_topic if topic.casefold() == wanted), None)
 
     async def question(self, repos: Repositories, question_id: int) -> Question | None:
-        """A question by id, read once per revision."""
+        """A question by id, active or not, read once per revision."""
+        await self.refresh(repos)
         if question_id not in self._questions:
             self._questions[question_id] = await repos.questions.get(question_id)
         return self._questions[question_id]

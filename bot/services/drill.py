@@ -10,7 +10,7 @@ from bot.core.question import Question
 from bot.core.review import rating_for, schedule_review
 from bot.core.selection import RECENT_WINDOW, SelectionPool, choose_next
 from bot.core.streak import current_streak, local_day, record_activity
-from bot.db.repositories import Attempt, PendingQuestion, Repositories, User
+from bot.db.repositories import Attempt, LearningState, PendingQuestion, Repositories, User
 from bot.services.context import ChatUser, ServiceContext
 from bot.services.results import (
     AlreadyAnswered,
@@ -38,25 +38,22 @@ class ChatRef:
 
 
 async def choose_question(
-    repos: Repositories,
-    context: ServiceContext,
-    user_id: int,
-    topic: str | None,
-    also_avoid: int | None = None,
+    repos: Repositories, context: ServiceContext, chat: ChatRef, user_id: int, topic: str | None = None
 ) -> Question | None:
     """Pick the user's next question with the core's rules, from what the store knows.
 
-    `also_avoid` is a question just asked but not answered, which must not come straight back.
+    The question still open in this chat, asked but not answered, must not come straight back.
     """
-    await context.catalog.refresh(repos)
-    recent = await repos.learning.recent_question_ids(user_id, RECENT_WINDOW)
-    if also_avoid is not None:
-        recent = [also_avoid, *recent]
+    history = await repos.learning.history(chat.platform, chat.chat_id, user_id, RECENT_WINDOW)
+    await context.catalog.sync(repos, history.bank_revision)
+    recent = history.recent
+    if history.pending_question_id is not None:
+        recent = [history.pending_question_id, *recent]
     pool = SelectionPool(
         candidates=context.catalog.candidates(topic),
-        due=await repos.learning.review_dues(user_id),
+        due=history.dues,
         recent=recent,
-        progress=await repos.learning.topic_progress(user_id),
+        progress=history.progress,
     )
     pick = choose_next(pool, context.now(), context.rng)
     return await context.catalog.question(repos, pick.question_id) if pick else None
@@ -85,9 +82,7 @@ class DrillService:
                 resolved = self._context.catalog.resolve_topic(topic)
                 if resolved is None:
                     return UnknownTopic(topic, tuple(self._context.catalog.topics()))
-            pending = await repos.learning.pending(chat.platform, chat.chat_id, stored_user.id, lock=True)
-            avoid = pending.question_id if pending else None
-            question = await choose_question(repos, self._context, stored_user.id, resolved, avoid)
+            question = await choose_question(repos, self._context, chat, stored_user.id, resolved)
             if question is None:
                 return NoQuestion(resolved)
             new_pending = await repos.learning.put_pending(
@@ -104,12 +99,13 @@ class DrillService:
         """Grade a free-text answer to the user's pending question in this chat."""
         async with self._context.transaction() as repos:
             stored_user = await self._user(repos, user)
-            pending = await repos.learning.pending(chat.platform, chat.chat_id, stored_user.id, lock=True)
-            question = await repos.questions.get(pending.question_id) if pending else None
-            if pending is None or question is None:
+            pending = await repos.learning.take_pending(chat.platform, chat.chat_id, stored_user.id)
+            if pending is None:
                 return NothingPending()
-            await repos.learning.clear_pending(chat.platform, chat.chat_id, stored_user.id)
-            return await self._grade(repos, stored_user, question, text, pending.hints_used)
+            stored, question = await self._learning_of(repos, stored_user.id, pending.question_id)
+            if question is None:
+                return NothingPending()
+            return await self._grade(repos, stored_user, question, stored, text, pending.hints_used)
 
     async def submit_reply(
         self, chat: ChatRef, user: ChatUser, replied_message_id: str, text: str
@@ -117,14 +113,16 @@ class DrillService:
         """Grade a reply to a question message; in groups anyone may answer, once each."""
         async with self._context.transaction() as repos:
             pending = await repos.learning.pending_by_message(chat.platform, chat.chat_id, replied_message_id)
-            question = await repos.questions.get(pending.question_id) if pending else None
-            if pending is None or question is None:
+            if pending is None:
                 return StaleQuestion()
             stored_user = await self._user(repos, user)
+            stored, question = await self._learning_of(repos, stored_user.id, pending.question_id)
+            if question is None:
+                return StaleQuestion()
             if await repos.learning.answered_since(stored_user.id, question.id, pending.asked_at):
                 return AlreadyAnswered()
             hints = pending.hints_used if pending.user_id == stored_user.id else 0
-            return await self._grade(repos, stored_user, question, text, hints)
+            return await self._grade(repos, stored_user, question, stored, text, hints)
 
     async def hint(
         self, chat: ChatRef, user: ChatUser, question_id: int | None = None
@@ -157,8 +155,9 @@ class DrillService:
             await repos.learning.add_attempt(
                 Attempt(stored_user.id, question.id, "", 0, (), (), (), pending.hints_used, True, now)
             )
+            stored = await repos.learning.learning_state(stored_user.id, question.id)
             await self._learn(
-                repos, stored_user.id, question, score=0, hints_used=pending.hints_used, skipped=True
+                repos, stored_user.id, question, stored, score=0, hints_used=pending.hints_used, skipped=True
             )
             return Skipped(question)
 
@@ -168,15 +167,29 @@ class DrillService:
         """The user's pending question, locked; a button's `question_id` must still be that question."""
         stored_user = await self._user(repos, user)
         pending = await repos.learning.pending(chat.platform, chat.chat_id, stored_user.id, lock=True)
-        question = await repos.questions.get(pending.question_id) if pending else None
+        question = await self._context.catalog.question(repos, pending.question_id) if pending else None
         if pending is None or question is None:
             return NothingPending()
         if question_id is not None and question_id != question.id:
             return StaleQuestion()
         return stored_user, pending, question
 
+    async def _learning_of(
+        self, repos: Repositories, user_id: int, question_id: int
+    ) -> tuple[LearningState, Question | None]:
+        """The user's stored learning on a question, and the question from a catalog synced by that read."""
+        stored = await repos.learning.learning_state(user_id, question_id)
+        await self._context.catalog.sync(repos, stored.bank_revision)
+        return stored, await self._context.catalog.question(repos, question_id)
+
     async def _grade(
-        self, repos: Repositories, user: User, question: Question, text: str, hints_used: int
+        self,
+        repos: Repositories,
+        user: User,
+        question: Question,
+        stored: LearningState,
+        text: str,
+        hints_used: int,
     ) -> AnswerGraded:
         policy = self._context.policy
         now = self._context.now()
@@ -195,7 +208,7 @@ class DrillService:
                 created_at=now,
             )
         )
-        await self._learn(repos, user.id, question, result.score, hints_used, skipped=False)
+        await self._learn(repos, user.id, question, stored, result.score, hints_used, skipped=False)
         today = local_day(now, policy.timezone_of(user.timezone), policy.day_start_hour)
         streak = record_activity(user.streak, today)
         if streak != user.streak:
@@ -209,6 +222,7 @@ class DrillService:
         repos: Repositories,
         user_id: int,
         question: Question,
+        stored: LearningState,
         score: int,
         hints_used: int,
         skipped: bool,
@@ -216,9 +230,10 @@ class DrillService:
         """Update the spaced-repetition state and the topic's mastery."""
         now = self._context.now()
         rating = rating_for(score, self._context.policy.pass_score, hints_used, skipped)
-        previous = await repos.learning.review_state(user_id, question.id)
-        await repos.learning.save_review_state(
-            user_id, question.id, question.topic, schedule_review(previous, rating, now)
+        await repos.learning.save_learning_state(
+            user_id,
+            question.id,
+            question.topic,
+            schedule_review(stored.review, rating, now),
+            record_result(stored.progress, score, skipped),
         )
-        progress = await repos.learning.topic_progress_of(user_id, question.topic)
-        await repos.learning.save_topic_progress(user_id, record_result(progress, score, skipped))

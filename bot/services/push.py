@@ -13,7 +13,7 @@ from bot.core.schedule import due_today, local_date_of, next_push_at, parse_dail
 from bot.core.selection import RECENT_WINDOW, SelectionPool, choose_next
 from bot.db.repositories import DailySubscription, Repositories
 from bot.services.context import ServiceContext
-from bot.services.drill import choose_question
+from bot.services.drill import ChatRef, choose_question
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,8 @@ class PushService:
     async def _choose(self, repos: Repositories, subscription: DailySubscription) -> Question | None:
         """The user's own next question in private; in groups, one not pushed there lately."""
         if subscription.user_id is not None and not subscription.is_group:
-            return await choose_question(repos, self._context, subscription.user_id, None)
+            chat = ChatRef(subscription.platform, subscription.chat_id)
+            return await choose_question(repos, self._context, chat, subscription.user_id)
         await self._context.catalog.refresh(repos)
         pool = SelectionPool(
             candidates=self._context.catalog.candidates(None),

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.mastery import MIN_ANSWERS_FOR_WEAKNESS, TopicProgress
-from bot.core.selection import RECENT_WINDOW, Pick, SelectionPool, choose_next
+from bot.core.selection import RECENT_WINDOW, Candidates, Pick, SelectionPool, choose_next
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PROPERTY_SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
@@ -17,7 +17,9 @@ def hours(count):
 
 
 def pool(candidates, due=None, recent=(), progress=None):
-    return SelectionPool(candidates=candidates, due=due or {}, recent=list(recent), progress=progress or {})
+    return SelectionPool(
+        candidates=Candidates.of(candidates), due=due or {}, recent=list(recent), progress=progress or {}
+    )
 
 
 def choose(selection_pool, seed=0):
