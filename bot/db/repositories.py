@@ -29,6 +29,7 @@ from bot.db.statements import (
     PENDING,
     PROGRESS,
     PROGRESS_FIELDS,
+    QUESTIONS,
     REVIEW_FIELDS,
     USERS,
 )
@@ -236,15 +237,6 @@ class QuestionRepository:
     async def _bump_revision(self) -> None:
         await self._session.execute(update(BANK_STATE).values(revision=BANK_STATE.c.revision + 1))
 
-    async def active_ids(self) -> list[tuple[int, str]]:
-        """Every active question's id and topic."""
-        query = (
-            select(QuestionRow.id, QuestionRow.topic)
-            .where(QuestionRow.active.is_(True))
-            .order_by(QuestionRow.id)
-        )
-        return [(question_id, topic) for question_id, topic in (await self._session.execute(query)).all()]
-
     async def count(self) -> int:
         """How many questions the bank holds, active or not."""
         return (await self._session.execute(select(func.count()).select_from(QuestionRow))).scalar_one()
@@ -289,12 +281,12 @@ class QuestionRepository:
 
     async def list(self, topic: str | None = None, active_only: bool = False) -> list[Question]:
         """Questions ordered by id, optionally of one topic."""
-        query = select(QuestionRow).order_by(QuestionRow.id)
+        query = select(*QUESTIONS.columns).order_by(QUESTIONS.c.id)
         if topic is not None:
-            query = query.where(QuestionRow.topic == topic)
+            query = query.where(QUESTIONS.c.topic == topic)
         if active_only:
-            query = query.where(QuestionRow.active.is_(True))
-        return [_to_question(row) for row in (await self._session.execute(query)).scalars()]
+            query = query.where(QUESTIONS.c.active.is_(True))
+        return [_to_question(row) for row in await self._session.execute(query)]
 
     async def topics(self) -> list[tuple[str, int]]:
         """Active topics with their question counts, by name."""

@@ -1,8 +1,9 @@
-"""An in-process copy of the bank's shape, checked against the stored revision on every use.
+"""An in-process copy of the bank, checked against the stored revision once per transaction.
 
-Choosing a question needs every active question id by topic. Reading 5,000 rows per /quiz would
-dominate the request, and the bank changes rarely, so the ids and the parsed questions are cached
-here and reloaded only when `bank_state.revision` moves, which every bank write bumps.
+Choosing a question needs every active question id by topic, and grading needs the parsed rubric.
+Reading them per /quiz would dominate the request, while the bank changes rarely and holds thousands
+of questions at most, so the whole bank is held here, parsed, and reloaded only when
+`bank_state.revision` moves, which every bank write bumps.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ class BankCatalog:
         self._revision: int | None = None
         self._checked_in: Repositories | None = None
         self._candidates = Candidates.of({})
-        self._questions: dict[int, Question | None] = {}
+        self._questions: dict[int, Question] = {}
 
     async def refresh(self, repos: Repositories) -> None:
         """Reload if the bank changed since the last look; one cheap query, once per transaction."""
@@ -31,11 +32,13 @@ class BankCatalog:
         self._checked_in = repos
         if revision == self._revision:
             return
+        questions = await repos.questions.list()
         by_topic: dict[str, list[int]] = {}
-        for question_id, topic in await repos.questions.active_ids():
-            by_topic.setdefault(topic, []).append(question_id)
+        for question in questions:
+            if question.active:
+                by_topic.setdefault(question.topic, []).append(question.id)
         self._candidates = Candidates.of(by_topic)
-        self._questions = {}
+        self._questions = {question.id: question for question in questions}
         self._revision = revision
 
     def candidates(self, topic: str | None) -> Candidates:
@@ -52,8 +55,6 @@ class BankCatalog:
         return next((topic for topic in self._candidates.by_topic if topic.casefold() == wanted), None)
 
     async def question(self, repos: Repositories, question_id: int) -> Question | None:
-        """A question by id, active or not, read once per revision."""
+        """A question by id, active or not."""
         await self.refresh(repos)
-        if question_id not in self._questions:
-            self._questions[question_id] = await repos.questions.get(question_id)
-        return self._questions[question_id]
+        return self._questions.get(question_id)

@@ -118,7 +118,9 @@ async def ask_question(update: Update, context: ContextTypes.DEFAULT_TYPE, topic
     else:
         markup = question_buttons(presenter, result.question.id)
     sent = await reply(message, text, reply_markup=markup)
-    await services.drill.attach_message(result.pending_id, str(sent.message_id))
+    if in_group:
+        # Only a group answers by replying, so only there must the question's message be known.
+        await services.drill.attach_message(result.pending_id, str(sent.message_id))
 
 
 def _next_button(presenter: Presenter) -> InlineKeyboardMarkup:
