@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,8 +23,16 @@ _NEGATION_RE = re.compile(
     r"|(?<![a-z])(?:not(?! ?only)|no(?! ?matter)|never|cannot|cant|dont|doesnt|didnt|wont|isnt|arent"
     r"|wasnt|werent|without|neither|nor|hardly|fails? to)(?![a-z])"
 )
-_UNIT_RE = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
-_ENGLISH_SUFFIX = "(?:s|es|d|ed|ing)?"
+# A negation that follows the term it denies: "跟 X 没关系", "X 是错的", "X is wrong".
+_DENIAL_AFTER_RE = re.compile(
+    r" ?(?:并?没有?(?:什么|任何)?关系|无关|不相关|是错的|是错误的|不对|不成立"
+    r"|(?:is|are) (?:wrong|false|a myth)|has nothing to do|have nothing to do)"
+)
+DENIAL_AFTER_GAP = 4
+# Words and CJK characters count towards the negation window; punctuation and symbols do not.
+_UNIT_RE = re.compile(r"[a-z0-9]+|[^\W_a-z0-9]")
+# An English term may take an ending, but must not run on into a longer word.
+_ENGLISH_ENDING_RE = re.compile("(?:s|es|d|ed|ing)?(?![a-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +52,59 @@ class GradeResult:
         return self.negated + self.missed
 
 
-@lru_cache(maxsize=16384)
-def term_pattern(term: str) -> re.Pattern[str]:
-    """Compile a term so spacing inside it is optional and ASCII words keep their boundaries."""
-    chars = [char for char in normalize_term(term) if char != " "]
-    body = " ?".join(re.escape(char) for char in chars)
-    prefix = "(?<![a-z0-9])" if chars and is_ascii_word_char(chars[0]) else ""
-    suffix = ""
-    if chars and is_ascii_word_char(chars[-1]):
-        suffix = "(?![0-9])" if chars[-1].isdigit() else _ENGLISH_SUFFIX + "(?![a-z])"
-    return re.compile(prefix + body + suffix)
+@dataclass(frozen=True, slots=True)
+class SearchText:
+    """Normalised answer text, and the same without spaces, where terms are looked up.
+
+    Spacing inside a term is optional (`batch norm` = `batchnorm`, `2 m n + 1` = `2mn+1`), so terms
+    are found as plain substrings of the spaceless text, which is far cheaper than a pattern per term;
+    word boundaries and negations are then judged in the spaced text.
+    """
+
+    text: str
+    compact: str
+    origin: tuple[int, ...]  # where each character of `compact` sits in `text`
+
+    @classmethod
+    def of(cls, text: str) -> SearchText:
+        """Index normalised text."""
+        origin = tuple(index for index, char in enumerate(text) if char != " ")
+        return cls(text, "".join(text[index] for index in origin), origin)
+
+    def spans(self, term: str) -> Iterator[tuple[int, int]]:
+        """Where the term occurs in `text`, as (start, end), keeping ASCII words whole."""
+        key = compact_term(term)
+        if not key:
+            return
+        found = self.compact.find(key)
+        while found >= 0:
+            start, end = self.origin[found], self.origin[found + len(key) - 1] + 1
+            end = _word_end(self.text, start, end, key)
+            if end is not None:
+                yield start, end
+            found = self.compact.find(key, found + 1)
+
+
+@lru_cache(maxsize=65536)
+def compact_term(term: str) -> str:
+    """A term normalised like answers are, without its spaces."""
+    return normalize_term(term).replace(" ", "")
+
+
+def _word_end(text: str, start: int, end: int, key: str) -> int | None:
+    """The end of the occurrence with any English ending, or None if it lies inside a longer word."""
+    if is_ascii_word_char(key[0]) and start > 0 and _is_ascii_alnum(text[start - 1]):
+        return None
+    if not is_ascii_word_char(key[-1]):
+        return end
+    if key[-1].isdigit():
+        return None if end < len(text) and text[end].isdigit() else end
+    ending = _ENGLISH_ENDING_RE.match(text, end)
+    return ending.end() if ending else None
+
+
+def _is_ascii_alnum(char: str) -> bool:
+    return "a" <= char <= "z" or "0" <= char <= "9"
 
 
 def is_negated(text: str, start: int) -> bool:
@@ -65,12 +117,22 @@ def is_negated(text: str, start: int) -> bool:
     return _NEGATION_RE.search(text, window_start, start) is not None
 
 
-def find_point(text: str, point: KeyPoint) -> bool | None:
+def is_denied_after(text: str, end: int) -> bool:
+    """Tell whether the clause goes on, within a few words after position `end`, to deny what precedes."""
+    clause_end = text.find(CLAUSE_BREAK, end)
+    clause_end = len(text) if clause_end < 0 else clause_end
+    denial = _DENIAL_AFTER_RE.search(text, end, clause_end)
+    if denial is None:
+        return False
+    return len(_UNIT_RE.findall(text, end, denial.start())) <= DENIAL_AFTER_GAP
+
+
+def find_point(answer: SearchText, point: KeyPoint) -> bool | None:
     """Return True if the point is made, False if it is only mentioned negated, None if absent."""
     mentioned = False
     for term in point.terms:
-        for match in term_pattern(term).finditer(text):
-            if not is_negated(text, match.start()):
+        for start, end in answer.spans(term):
+            if not (is_negated(answer.text, start) or is_denied_after(answer.text, end)):
                 return True
             mentioned = True
     return False if mentioned else None
@@ -79,11 +141,12 @@ def find_point(text: str, point: KeyPoint) -> bool | None:
 def grade(answer: str, rubric: Rubric, pass_score: int = 60, hints_used: int = 0) -> GradeResult:
     """Score an answer 0-100 as the weighted share of key points it makes."""
     text = normalize(answer)
+    searchable = SearchText.of(text)
     matched: list[KeyPoint] = []
     missed: list[KeyPoint] = []
     negated: list[KeyPoint] = []
     for point in rubric.points:
-        found = find_point(text, point)
+        found = find_point(searchable, point)
         if found:
             matched.append(point)
         elif found is None:

@@ -207,6 +207,25 @@ class TestNegation:
     def test_a_negated_traditional_answer_is_still_negated(self):
         assert outcome("BN 無法加速收斂", "加速收敛") == "negated"
 
+    @pytest.mark.parametrize(
+        "answer",
+        ["BN 跟加速收敛没有关系", "BN 与加速收敛无关", "加速收敛的说法是错的", "BN 加速收敛不成立"],
+    )
+    def test_a_denial_shortly_after_a_term_negates_it(self, answer):
+        assert outcome(answer, "加速收敛") == "negated"
+
+    def test_an_english_denial_after_a_term_negates_it(self):
+        assert outcome("that BN makes it converge faster is wrong", "converge faster") == "negated"
+
+    def test_a_denial_far_after_a_term_or_past_a_clause_break_does_not_negate(self):
+        assert outcome("加速收敛这一点和学习率的选择没关系", "加速收敛") == "matched"
+        assert outcome("BN 能加速收敛，跟初始化没关系", "加速收敛") == "matched"
+
+    def test_punctuation_does_not_use_up_the_negation_window(self):
+        symbols = "()" * NEGATION_WINDOW_UNITS
+
+        assert outcome(f"并不是 p{symbols} 的下界", "下界") == "negated"
+
 
 class TestCaps:
     def test_a_missed_required_point_caps_the_score_below_the_pass_score(self):

@@ -22,6 +22,7 @@ from telegram.ext import (
 
 from bot.adapters.telegram import handlers
 from bot.adapters.telegram.push import rate_limiter, run_scheduler
+from bot.adapters.telegram.updates import ChatOrderedProcessor
 from bot.adapters.texts import ADMIN_COMMANDS, COMMAND_DESCRIPTIONS, USER_COMMANDS
 from bot.config import Settings
 from bot.services import Services
@@ -89,6 +90,7 @@ def build_application(
         .base_url(base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(rate_limiter())
+        .concurrent_updates(ChatOrderedProcessor())
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
