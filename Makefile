@@ -32,6 +32,9 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+eval: $(STAMP)  ## how well the grader agrees with hand grades, on the tuned and the held-out part
+	$(BIN)/python -m tests.calibration.evaluate
+
 bench: $(STAMP)  ## storage benchmark: choosing and submitting, SQLite and PostgreSQL
 	$(BIN)/python -m bench.storage
 
