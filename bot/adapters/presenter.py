@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.adapters.texts import text
-from bot.core.grading import hint_cap
+from bot.core.grading import KEYWORD_LIST_CAP, hint_cap
 from bot.core.question import Question
 from bot.core.rubric import KeyPoint
 from bot.core.schedule import TIMEZONE_EXAMPLES
@@ -77,6 +77,8 @@ class Presenter:
         lines = [self.markup.bold(self.t("score", score=grade.score, verdict=verdict))]
         if result.hints_used:
             lines.append(self.t("hint_cap", hints=result.hints_used, cap=hint_cap(result.hints_used)))
+        if grade.keyword_list and grade.score < grade.raw_score:
+            lines.append(self.t("keyword_list", cap=KEYWORD_LIST_CAP))
         if grade.matched:
             separator = text(self.language, "separator")
             lines.append(self.t("matched", points=separator.join(point.label for point in grade.matched)))

@@ -31,6 +31,16 @@ _DENIAL_AFTER_RE = re.compile(
 DENIAL_AFTER_GAP = 4
 # Words and CJK characters count towards the negation window; punctuation and symbols do not.
 _UNIT_RE = re.compile(r"[a-z0-9]+|[^\W_a-z0-9]")
+# A bare list of keywords names the points without showing they are understood; an interviewer would
+# not pass it, so its score stops below a typical pass mark.
+KEYWORD_LIST_CAP = 50
+# Words that join a list into sentences; a list item that holds one is an explanation, not a keyword.
+_CONNECTIVES_RE = re.compile(
+    r"[的是了会能让把被就也都而有但]|因为|所以|可以|通过|导致|如果|但是|并且|时候|需要|用来|相当于|防止|避免|减少|增加|提高|降低|保证|[使按]"
+    r"|(?<![a-z])(?:is|are|was|were|be|the|an?|of|to|with|by|for|can|will|because|so|that|which|when"
+    r"|it|as|has|have|per|each|if|then|into|makes?|uses?)(?![a-z])"
+)
+
 # An English term may take an ending, but must not run on into a longer word.
 _ENGLISH_ENDING_RE = re.compile("(?:s|es|d|ed|ing)?(?![a-z])")
 
@@ -45,6 +55,7 @@ class GradeResult:
     missed: tuple[KeyPoint, ...]
     negated: tuple[KeyPoint, ...]
     raw_score: int
+    keyword_list: bool = False  # the answer only lists keywords, so its score is capped
 
     @property
     def unmet(self) -> tuple[KeyPoint, ...]:
@@ -138,6 +149,14 @@ def find_point(answer: SearchText, point: KeyPoint) -> bool | None:
     return False if mentioned else None
 
 
+def is_keyword_list(text: str) -> bool:
+    """Tell whether normalised text is only terms: not one word that would join them into a sentence.
+
+    Adding text can only end a list, never start one, so the cap never lowers a score for saying more.
+    """
+    return _CONNECTIVES_RE.search(text) is None
+
+
 def grade(answer: str, rubric: Rubric, pass_score: int = 60, hints_used: int = 0) -> GradeResult:
     """Score an answer 0-100 as the weighted share of key points it makes."""
     text = normalize(answer)
@@ -156,7 +175,8 @@ def grade(answer: str, rubric: Rubric, pass_score: int = 60, hints_used: int = 0
     total = rubric.total_weight
     earned = sum(point.weight for point in matched)
     raw_score = _round_half_up(MAX_SCORE * earned / total) if total else 0
-    score = min(raw_score, hint_cap(hints_used))
+    keyword_list = is_keyword_list(text)
+    score = min(raw_score, hint_cap(hints_used), KEYWORD_LIST_CAP if keyword_list else MAX_SCORE)
     if any(point.required for point in (*missed, *negated)):
         score = min(score, max(0, pass_score - 1))
     return GradeResult(
@@ -166,6 +186,7 @@ def grade(answer: str, rubric: Rubric, pass_score: int = 60, hints_used: int = 0
         missed=tuple(missed),
         negated=tuple(negated),
         raw_score=raw_score,
+        keyword_list=keyword_list,
     )
 
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import cn2an
 import opencc
 
 CLAUSE_BREAK = "\n"
@@ -33,6 +34,10 @@ _FULL_STOP_RE = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 # variable (x - max, m - n) it is a minus sign.
 _WORD_HYPHEN_RE = re.compile(r"(?<=[a-z]{2}) ?[-_] ?(?=[a-z]{2})")
 _SPACE_RE = re.compile(r"[^\S\n]+")
+# A spelled-out number starts with a digit or 十 and has a unit in it (九十九, 一百二十八, 两千); idioms
+# such as 千万 and 万一 start with a unit, and 十分 or 一一 have no digit-unit pair, so they stay words.
+_CHINESE_NUMBER_RE = re.compile("[零一二三四五六七八九两十][零一二三四五六七八九两十百千万]+")
+_CHINESE_UNITS = frozenset("十百千万")
 _SPACED_BREAK_RE = re.compile(r" ?\n[ \n]*")
 
 
@@ -46,12 +51,23 @@ def _fold_symbol(char: str) -> str:
     return char
 
 
+def _spelled_number_to_digits(match: re.Match[str]) -> str:
+    spelled = match.group(0)
+    if not _CHINESE_UNITS.intersection(spelled):
+        return spelled
+    try:
+        return str(cn2an.cn2an(spelled, "normal"))
+    except (ValueError, KeyError):  # not a well-formed number after all, e.g. 十十
+        return spelled
+
+
 def normalize(text: str) -> str:
     """Return the comparable form: NFKC, case-folded, simplified Chinese, unified punctuation."""
     # Lone surrogates cannot reach the converter's UTF-8 boundary; NUL would end its C string early.
     text = text.encode("utf-8", "replace").decode("utf-8").replace("\0", " ")
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = _T2S.convert(folded)
+    folded = _CHINESE_NUMBER_RE.sub(_spelled_number_to_digits, folded)
     folded = _DASH_RE.sub("-", folded)
     folded = _DROPPED_RE.sub("", folded)
     folded = _FULL_STOP_RE.sub(CLAUSE_BREAK, folded)

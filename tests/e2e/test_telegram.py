@@ -192,7 +192,7 @@ async def test_html_special_characters_cannot_break_a_reply(bot: FakeBotApi) -> 
     assert "<b>HTML & co" in added.text
 
     question = await _say(bot, ADMIN_ID, "/quiz <b>HTML & co")
-    feedback = await _say(bot, ADMIN_ID, "<b>alpha</b> & <i> </script> &amp; <<>>")
+    feedback = await _say(bot, ADMIN_ID, "it is <b>alpha</b> & <i> </script> &amp; <<>>")
 
     assert "Is 1 < 2 && 3 > 2?" in question.text
     assert "100/100" in feedback.text and "a <tag> & more" in feedback.text

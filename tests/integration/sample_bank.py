@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.question import QuestionDraft
 from bot.core.rubric import KeyPoint, Rubric
 
-GOOD_ANSWER = "alpha beta gamma"
+GOOD_ANSWER = "it is alpha, beta and gamma"
 
 
 def sample_drafts(per_topic: int = 4, topics: tuple[str, ...] = ("A", "B", "C")) -> list[QuestionDraft]:

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.core.grading import HINT_PENALTY, NEGATION_WINDOW_UNITS, grade, hint_cap
+from bot.core.grading import HINT_PENALTY, KEYWORD_LIST_CAP, NEGATION_WINDOW_UNITS, grade, hint_cap
 from bot.core.rubric import KeyPoint, Rubric
 
 PROPERTY_SETTINGS = settings(
@@ -52,7 +52,7 @@ class TestScore:
     def test_score_rounds_to_the_nearest_integer(self, made, expected):
         labels = ["甲甲", "乙乙", "丙丙"]
 
-        result = grade("，".join(labels[:made]), rubric(*(point(label) for label in labels)))
+        result = grade("答案是" + "，".join(labels[:made]), rubric(*(point(label) for label in labels)))
 
         assert result.score == expected
 
@@ -66,14 +66,14 @@ class TestScore:
     def test_an_answer_at_the_pass_score_passes(self):
         points = rubric(point("甲甲"), point("乙乙"), point("丙丙"), point("丁丁"))
 
-        assert grade("甲甲 乙乙 丙丙", points, pass_score=75).passed
-        assert not grade("甲甲 乙乙 丙丙", points, pass_score=76).passed
+        assert grade("是甲甲 乙乙 丙丙", points, pass_score=75).passed
+        assert not grade("是甲甲 乙乙 丙丙", points, pass_score=76).passed
 
     def test_pass_score_defaults_to_sixty(self):
         points = rubric(*(point(label) for label in ["甲甲", "乙乙", "丙丙", "丁丁", "戊戊"]))
 
-        assert grade("甲甲 乙乙 丙丙", points).passed
-        assert not grade("甲甲 乙乙", points).passed
+        assert grade("是甲甲 乙乙 丙丙", points).passed
+        assert not grade("是甲甲 乙乙", points).passed
 
 
 class TestPointLists:
@@ -228,10 +228,29 @@ class TestNegation:
 
 
 class TestCaps:
+    def test_a_bare_list_of_keywords_is_capped(self):
+        points = rubric(point("加速收敛"), point("正则化"), point("梯度消失"))
+
+        result = grade("加速收敛，正则化，梯度消失", points)
+
+        assert (result.raw_score, result.score, result.keyword_list) == (100, KEYWORD_LIST_CAP, True)
+
+    @pytest.mark.parametrize(
+        "answer",
+        ["BN 能加速收敛，有正则化作用，缓解梯度消失", "it converges faster and has a regularizing effect"],
+    )
+    def test_an_answer_in_sentences_is_not_a_keyword_list(self, answer):
+        assert not grade(answer, rubric(point("加速收敛"))).keyword_list
+
+    def test_a_keyword_list_never_raises_a_low_score(self):
+        points = rubric(point("加速收敛"), point("正则化"), point("梯度消失"), point("白化"))
+
+        assert grade("加速收敛", points).score == 25
+
     def test_a_missed_required_point_caps_the_score_below_the_pass_score(self):
         points = rubric(point("加速收敛", weight=9), point("正则化", required=True))
 
-        result = grade("加速收敛", points, pass_score=60)
+        result = grade("它能加速收敛", points, pass_score=60)
 
         assert (result.score, result.raw_score, result.passed) == (59, 90, False)
 
@@ -254,7 +273,7 @@ class TestCaps:
 
     @pytest.mark.parametrize(("hints", "cap"), [(0, 100), (1, 80), (2, 60), (3, 40), (4, 20), (5, 0), (9, 0)])
     def test_each_hint_lowers_the_best_possible_score_by_twenty(self, hints, cap):
-        result = grade("加速收敛", rubric(point("加速收敛")), hints_used=hints)
+        result = grade("它能加速收敛", rubric(point("加速收敛")), hints_used=hints)
 
         assert hint_cap(hints) == cap == max(0, 100 - HINT_PENALTY * hints)
         assert result.score == cap

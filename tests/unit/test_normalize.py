@@ -90,3 +90,15 @@ def test_normalising_twice_changes_nothing():
 )
 def test_ascii_word_chars_are_ascii_letters_and_digits(char, expected):
     assert is_ascii_word_char(char) is expected
+
+
+@pytest.mark.parametrize(
+    ("spelled", "digits"), [("一百二十八个", "128个"), ("九十九场", "99场"), ("兩千", "2000"), ("十二", "12")]
+)
+def test_spelled_out_chinese_numbers_become_digits(spelled, digits):
+    assert normalize(spelled) == digits
+
+
+@pytest.mark.parametrize("idiom", ["千万不要", "万一", "十分重要", "一一对应", "七七八八", "第一层"])
+def test_words_made_of_numeral_characters_stay_words(idiom):
+    assert normalize(idiom) == idiom
