@@ -239,7 +239,7 @@ def cmd_grade(settings: Settings, args: argparse.Namespace) -> int:
                 question = cache[question_id]
                 if question is None:
                     raise UsageError(f"no question with id {question_id}")
-                result = grade(answer, question.rubric, settings.pass_score)
+                result = grade(answer, question.rubric, settings.pass_score, reference=question.answer)
                 record = {
                     "question_id": question_id,
                     "score": result.score,

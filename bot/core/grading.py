@@ -41,6 +41,15 @@ _CONNECTIVES_RE = re.compile(
     r"|it|as|has|have|per|each|if|then|into|makes?|uses?)(?![a-z])"
 )
 
+# Stating a key point as false is worse than leaving it out: it takes back what making it would give.
+NEGATED_PENALTY = 1.0
+# With a reference answer, wording it shares fills this part of the gap the key points leave,
+# all of that part once the answer covers this share of the reference's wording.
+REFERENCE_SHARE = 0.35
+REFERENCE_FULL_COVERAGE = 0.3
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+_WORD_RE = re.compile(r"[a-z][a-z0-9]{2,}")
+
 # An English term may take an ending, but must not run on into a longer word.
 _ENGLISH_ENDING_RE = re.compile("(?:s|es|d|ed|ing)?(?![a-z])")
 
@@ -157,8 +166,32 @@ def is_keyword_list(text: str) -> bool:
     return _CONNECTIVES_RE.search(text) is None
 
 
-def grade(answer: str, rubric: Rubric, pass_score: int = 60, hints_used: int = 0) -> GradeResult:
-    """Score an answer 0-100 as the weighted share of key points it makes."""
+def wording_units(text: str) -> frozenset[str]:
+    """The CJK character pairs and English words of normalised text: what two wordings can share."""
+    units = {run[index : index + 2] for run in _CJK_RUN_RE.findall(text) for index in range(len(run) - 1)}
+    units.update(_WORD_RE.findall(text))
+    return frozenset(units)
+
+
+@lru_cache(maxsize=4096)
+def _reference_units(reference: str) -> frozenset[str]:
+    return wording_units(normalize(reference))
+
+
+def reference_coverage(text: str, reference: str) -> float:
+    """How much of the reference answer's wording normalised answer text shares, 0..1."""
+    wanted = _reference_units(reference)
+    return len(wording_units(text) & wanted) / len(wanted) if wanted else 0.0
+
+
+def grade(
+    answer: str, rubric: Rubric, pass_score: int = 60, hints_used: int = 0, reference: str = ""
+) -> GradeResult:
+    """Score an answer 0-100: mostly the weighted share of key points made, less those it denies.
+
+    Given the reference answer, a small share of the score follows how much of its wording the answer
+    covers, so an answer that explains earns more than one that only names the points.
+    """
     text = normalize(answer)
     searchable = SearchText.of(text)
     matched: list[KeyPoint] = []
@@ -173,8 +206,12 @@ def grade(answer: str, rubric: Rubric, pass_score: int = 60, hints_used: int = 0
         else:
             negated.append(point)
     total = rubric.total_weight
-    earned = sum(point.weight for point in matched)
-    raw_score = _round_half_up(MAX_SCORE * earned / total) if total else 0
+    earned = sum(point.weight for point in matched) - NEGATED_PENALTY * sum(point.weight for point in negated)
+    share = max(0.0, earned / total) if total else 0.0
+    if reference:
+        covered = min(1.0, reference_coverage(text, reference) / REFERENCE_FULL_COVERAGE)
+        share += REFERENCE_SHARE * covered * (1 - share)
+    raw_score = _round_half_up(MAX_SCORE * share)
     keyword_list = is_keyword_list(text)
     score = min(raw_score, hint_cap(hints_used), KEYWORD_LIST_CAP if keyword_list else MAX_SCORE)
     if any(point.required for point in (*missed, *negated)):

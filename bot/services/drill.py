@@ -193,7 +193,7 @@ class DrillService:
     ) -> AnswerGraded:
         policy = self._context.policy
         now = self._context.now()
-        result = grade(text, question.rubric, policy.pass_score, hints_used)
+        result = grade(text, question.rubric, policy.pass_score, hints_used, reference=question.answer)
         await repos.learning.add_attempt(
             Attempt(
                 user_id=user.id,

@@ -77,11 +77,12 @@ class PushService:
             due = await repos.daily.due(platform, now, PASS_BATCH)
         # Several chats at once, so database work overlaps the sends; the sender's rate limiter paces them.
         slots = asyncio.Semaphore(PUSH_CONCURRENCY)
+        recording: set[asyncio.Task[None]] = set()
 
         async def push_one(subscription: DailySubscription) -> None:
             async with slots:
                 try:
-                    outcome = await self._push(subscription, send)
+                    outcome = await self._push(subscription, send, recording)
                 except Exception as error:
                     # The delivery stays claimed, so a later pass retries it once the lease runs out.
                     logger.exception("push to %s failed", subscription.chat_id)
@@ -91,12 +92,20 @@ class PushService:
             if progress is not None:
                 progress(summary)
 
-        async with asyncio.TaskGroup() as group:
-            for subscription in due:
-                group.create_task(push_one(subscription))
+        try:
+            async with asyncio.TaskGroup() as group:
+                for subscription in due:
+                    group.create_task(push_one(subscription))
+        finally:
+            # A cancelled pass ends only once every message the platform already has is recorded.
+            for failure in await asyncio.gather(*recording, return_exceptions=True):
+                if isinstance(failure, Exception):
+                    logger.error("recording a sent push failed: %s", failure)
         return summary
 
-    async def _push(self, subscription: DailySubscription, send: Sender) -> str:
+    async def _push(
+        self, subscription: DailySubscription, send: Sender, recording: set[asyncio.Task[None]]
+    ) -> str:
         """Claim, choose, send and record one chat's push; returns the summary field to count it in.
 
         The next push time only moves once the delivery has ended, so a run that dies mid-send leaves the
@@ -132,8 +141,13 @@ class PushService:
         else:
             outcome = "sent"
         # Once the platform has the message, recording it must survive a shutdown that cancels the pass,
-        # or the lease would later send it again.
-        await asyncio.shield(self._finish(subscription, today, following, question, outcome, message_id))
+        # or the lease would later send it again; run_pass waits for these before it ends.
+        finish = asyncio.create_task(
+            self._finish(subscription, today, following, question, outcome, message_id)
+        )
+        recording.add(finish)
+        finish.add_done_callback(recording.discard)
+        await asyncio.shield(finish)
         return outcome
 
     async def _finish(

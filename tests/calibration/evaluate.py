@@ -17,7 +17,7 @@ import yaml
 from scipy.stats import spearmanr
 
 from bot.core.grading import grade
-from bot.core.rubric import Rubric
+from bot.core.question import QuestionDraft
 from bot.services.bank_files import bank_paths, read_bank
 
 HERE = Path(__file__).parent
@@ -97,13 +97,13 @@ def load_heldout(path: Path = HELDOUT_FILE) -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def bank_rubrics(directory: Path = BANK_DIR) -> dict[str, Rubric]:
-    """The rubric of every bundled question, by key."""
-    return {draft.key: draft.rubric for draft in read_bank(bank_paths([directory]))}
+def bank_questions(directory: Path = BANK_DIR) -> dict[str, QuestionDraft]:
+    """Every bundled question, by key."""
+    return {draft.key: draft for draft in read_bank(bank_paths([directory]))}
 
 
 def grade_set(
-    entries: Sequence[dict], rubrics: dict[str, Rubric], heldout: frozenset[str]
+    entries: Sequence[dict], questions: dict[str, QuestionDraft], heldout: frozenset[str]
 ) -> list[GradedAnswer]:
     """Run the grader over every entry."""
     return [
@@ -113,11 +113,15 @@ def grade_set(
             kind=entry["kind"],
             grade=entry["grade"],
             answer=entry["answer"],
-            score=grade(entry["answer"], rubrics[entry["question"]], PASS_SCORE).score,
+            score=_score(entry["answer"], questions[entry["question"]]),
             heldout=entry["id"] in heldout,
         )
         for entry in entries
     ]
+
+
+def _score(answer: str, question: QuestionDraft) -> int:
+    return grade(answer, question.rubric, PASS_SCORE, reference=question.answer).score
 
 
 def pairwise_accuracy(answers: Sequence[GradedAnswer]) -> tuple[float, int, int]:
@@ -161,7 +165,7 @@ def report(answers: Sequence[GradedAnswer]) -> Report:
 
 def evaluate() -> tuple[Report, Report]:
     """Grade the whole set and report the tuned part and the held-out part."""
-    answers = grade_set(load_entries(), bank_rubrics(), load_heldout())
+    answers = grade_set(load_entries(), bank_questions(), load_heldout())
     return report([a for a in answers if not a.heldout]), report([a for a in answers if a.heldout])
 
 

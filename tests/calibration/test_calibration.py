@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from tests.calibration.evaluate import KINDS, MAX_GRADE, bank_rubrics, load_entries, load_heldout
+from tests.calibration.evaluate import KINDS, MAX_GRADE, bank_questions, load_entries, load_heldout
 
 MIN_ANSWERS = 250
 
@@ -21,11 +21,11 @@ def test_the_set_is_large_and_varied(entries: list[dict]) -> None:
 
 
 def test_every_answer_has_a_unique_id_and_a_bank_question(entries: list[dict]) -> None:
-    rubrics = bank_rubrics()
+    questions = bank_questions()
     ids = [entry["id"] for entry in entries]
 
     assert len(ids) == len(set(ids))
-    assert {entry["question"] for entry in entries} <= set(rubrics)
+    assert {entry["question"] for entry in entries} <= set(questions)
 
 
 def test_every_question_has_answers_of_several_grades(entries: list[dict]) -> None:

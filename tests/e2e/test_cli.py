@@ -61,7 +61,7 @@ def test_grade_prints_one_json_object(cli_env: Path, capsys: pytest.CaptureFixtu
 
     assert _json(capsys) == {
         "question_id": 1,
-        "score": 25,
+        "score": 0,
         "passed": False,
         "matched": ["alpha"],
         "missed": ["gamma"],

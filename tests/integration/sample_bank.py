@@ -23,7 +23,8 @@ def sample_drafts(per_topic: int = 4, topics: tuple[str, ...] = ("A", "B", "C"))
             topic=topic,
             text=f"Question {number} of topic {topic}?",
             rubric=rubric,
-            answer=f"Reference {topic}{number}: {GOOD_ANSWER}",
+            # Worded apart from the test answers, so that scores are the key points' share alone.
+            answer=f"Reference {topic}{number}: 阿尔法、贝塔和伽马",
             difficulty=1 + number % 3,
         )
         for topic in topics

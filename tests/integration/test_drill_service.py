@@ -62,7 +62,7 @@ async def test_bad_answer_lists_missed_and_negated_points(services: Services) ->
     result = await services.drill.submit_answer(CHAT, USER, "alpha, but not beta")
 
     assert isinstance(result, AnswerGraded)
-    assert result.grade.score == 25 and not result.grade.passed
+    assert result.grade.score == 0 and not result.grade.passed  # alpha (1) less the denied beta (2)
     assert [point.label for point in result.grade.matched] == ["alpha"]
     assert [point.label for point in result.grade.negated] == ["beta"]
     assert [point.label for point in result.grade.missed] == ["gamma"]

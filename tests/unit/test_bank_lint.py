@@ -34,7 +34,7 @@ class TestLintQuestion:
     def test_a_reference_answer_that_negates_a_point_is_reported(self):
         problems = lint_question(draft(answer="BN 让训练收敛更快，但没有正则化效果。"))
 
-        assert messages(problems) == ["reference answer scores 50, misses: 正则化"]
+        assert messages(problems) == ["reference answer scores 0, misses: 正则化"]
 
     def test_a_reference_making_every_weighted_and_required_point_is_sound(self):
         points = (KeyPoint("加速收敛", required=True), KeyPoint("正则化", weight=3))

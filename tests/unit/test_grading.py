@@ -43,6 +43,24 @@ class TestScore:
         assert (result.score, result.passed) == (0, False)
         assert result.missed == points
 
+    def test_a_denied_point_takes_back_what_making_it_would_give(self):
+        points = rubric(point("加速收敛", weight=3), point("正则化"), point("白化"))
+
+        assert grade("它能加速收敛，但没有正则化效果", points).score == 40
+
+    def test_denials_never_push_the_score_below_zero(self):
+        assert grade("不能加速收敛，也没有正则化效果", rubric(point("加速收敛"), point("正则化"))).score == 0
+
+    def test_wording_shared_with_the_reference_fills_part_of_the_gap(self):
+        points = rubric(point("加速收敛"), point("正则化"))
+        reference = "批归一化让每层输入的分布保持稳定，所以能加速收敛，还带来轻微的正则化"
+
+        bare = grade("它能加速收敛", points, reference=reference).score
+        explained = grade("它让每层输入的分布保持稳定，能加速收敛", points, reference=reference).score
+
+        assert bare < explained < 100
+        assert grade("它能加速收敛，也有正则化的作用", points, reference=reference).score == 100
+
     def test_score_is_the_weighted_share_of_points_made(self):
         result = grade("它能加速收敛", rubric(point("加速收敛", weight=3), point("正则化", weight=1)))
 
