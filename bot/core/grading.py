@@ -18,11 +18,13 @@ NEGATION_WINDOW_UNITS = 6
 
 # Compounds that start like a negation but do not negate (不同 "different", 不仅 "not only"...).
 _NEGATION_RE = re.compile(
-    r"不(?!同|断|仅|但|少|管|论|得不|久|过|错|只|止|一样|变)"
+    r"不(?!同|断|仅|但|少|管|论|得不|久|过|错|只|止|一样|变|好|够|足)"
     r"|没|未(?!来|知)|无法|无需|无须|无(?!论|穷|关|偏|监督|限|损)|并非|非(?!常|但|线性|零|负)|勿"
     r"|(?<![a-z])(?:not(?! ?only)|no(?! ?matter)|never|cannot|cant|dont|doesnt|didnt|wont|isnt|arent"
     r"|wasnt|werent|without|neither|nor|hardly|fails? to)(?![a-z])"
 )
+# "不是 A 而是 B": the negation governs A, and a turn like 而是 ends its reach.
+_CONTRAST_RE = re.compile(r"而是|但是|却|(?<![a-z])(?:but|rather|instead)(?![a-z])")
 # A negation that follows the term it denies: "跟 X 没关系", "X 是错的", "X is wrong".
 _DENIAL_AFTER_RE = re.compile(
     r" ?(?:并?没有?(?:什么|任何)?关系|无关|不相关|是错的|是错误的|不对|不成立"
@@ -134,7 +136,17 @@ def is_negated(text: str, start: int) -> bool:
     if not units:
         return False
     window_start = units[-NEGATION_WINDOW_UNITS:][0].start()
-    return _NEGATION_RE.search(text, window_start, start) is not None
+    for turn in _CONTRAST_RE.finditer(text, window_start, start):
+        window_start = turn.end()
+    return any(
+        not _is_a_not_a(text, negation.start(), negation.end())
+        for negation in _NEGATION_RE.finditer(text, window_start, start)
+    )
+
+
+def _is_a_not_a(text: str, start: int, end: int) -> bool:
+    """是不是, 有没有, 会不会: a question form, not a negation."""
+    return start > 0 and end < len(text) and text[start - 1] == text[end] and end - start == 1
 
 
 def is_denied_after(text: str, end: int) -> bool:

@@ -192,12 +192,12 @@ class TestNegation:
         assert outcome(f"BN 不难{separator}加速收敛", "加速收敛") == "matched"
 
     def test_a_negation_within_the_window_negates(self):
-        filler = "好" * (NEGATION_WINDOW_UNITS - 1)
+        filler = "再" * (NEGATION_WINDOW_UNITS - 1)
 
         assert outcome(f"不{filler}加速收敛", "加速收敛") == "negated"
 
     def test_a_negation_further_back_than_the_window_does_not_negate(self):
-        filler = "好" * NEGATION_WINDOW_UNITS
+        filler = "再" * NEGATION_WINDOW_UNITS
 
         assert outcome(f"不{filler}加速收敛", "加速收敛") == "matched"
 
@@ -221,6 +221,18 @@ class TestNegation:
             outcome("不是收敛更快，而是 converge faster", "加速收敛", "收敛更快", "converge faster")
             == "matched"
         )
+
+    @pytest.mark.parametrize("question", ["是不是局部最优", "有没有局部最优", "会不会局部最优"])
+    def test_a_question_form_is_not_a_negation(self, question):
+        assert outcome(question, "局部最优") == "matched"
+
+    def test_a_turn_ends_the_reach_of_a_negation(self):
+        assert outcome("不是全局最优，而是局部最优", "局部最优") == "matched"
+        assert outcome("不是全局最优而是局部最优", "局部最优") == "matched"
+
+    @pytest.mark.parametrize("state", ["选不好会陷入", "数据不够会", "样本不足时"])
+    def test_a_negated_state_word_does_not_negate_what_follows(self, state):
+        assert outcome(f"{state}局部最优", "局部最优") == "matched"
 
     def test_a_negated_traditional_answer_is_still_negated(self):
         assert outcome("BN 無法加速收斂", "加速收敛") == "negated"
