@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.mastery import MIN_ANSWERS_FOR_WEAKNESS, TopicProgress
 
 RECENT_WINDOW = 10
+# Due and ahead picks take the soonest due review not recently asked, so the due dates of this many
+# soonest reviews suffice: the recent window plus the open question, plus one.
+DUES_NEEDED = RECENT_WINDOW + 2
 # How much more likely the weakest topic is to supply a new question than an unjudged one.
 WEAKNESS_BIAS = 4.0
 UNJUDGED_WEAKNESS = 0.5
@@ -49,12 +52,14 @@ class Candidates:
 class SelectionPool:
     """Everything the choice depends on.
 
-    `candidates` holds the askable questions (already limited to a requested topic);
-    `due` maps each question the user has reviewed to when it is due again; `recent` lists the last
-    questions asked, newest first; `progress` is the user's record per topic.
+    `candidates` holds the askable questions (already limited to a requested topic); `reviewed` every
+    question the user has reviewed; `due` when reviewed questions are due again, for at least the
+    DUES_NEEDED soonest among the candidates (all of them will do); `recent` lists the last questions
+    asked, newest first; `progress` is the user's record per topic.
     """
 
     candidates: Candidates
+    reviewed: Collection[int]
     due: Mapping[int, datetime]
     recent: Sequence[int]
     progress: Mapping[str, TopicProgress]
@@ -77,7 +82,7 @@ def choose_next(pool: SelectionPool, now: datetime, rng: random.Random) -> Pick 
     overdue = [item for item in reviewed if item[0] <= now]
     if overdue:
         return Pick(min(overdue)[1], "due")
-    seen = avoided.union(qid for qid in pool.due if qid in topic_of)
+    seen = avoided.union(qid for qid in pool.reviewed if qid in topic_of)
     seen_per_topic = Counter(topic_of[qid] for qid in seen)
     topics = [topic for topic, ids in pool.candidates.by_topic.items() if len(ids) > seen_per_topic[topic]]
     if topics:

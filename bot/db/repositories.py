@@ -98,7 +98,8 @@ class LearnerHistory:
     bank_revision: int
     pending_question_id: int | None
     recent: list[int]  # the questions of the last attempts, newest first
-    dues: dict[int, datetime]  # when each reviewed question is due again
+    reviewed: frozenset[int]  # every question the user has reviewed
+    dues: dict[int, datetime]  # when the soonest due of them, askable now, are due again
     progress: dict[str, TopicProgress]
 
 
@@ -307,24 +308,36 @@ class LearningRepository:
 
     # --- selection inputs -------------------------------------------------------------------------
 
-    async def history(self, platform: str, chat_id: str, user_id: int, recent_limit: int) -> LearnerHistory:
-        """Everything choosing the user's next question needs, with `recent_limit` last attempts.
+    async def history(
+        self,
+        platform: str,
+        chat_id: str,
+        user_id: int,
+        recent_limit: int,
+        due_limit: int,
+        topic: str | None = None,
+    ) -> LearnerHistory:
+        """What choosing the user's next question needs: the last `recent_limit` attempts, every
+        reviewed question, and the `due_limit` soonest due among the active ones (of `topic`, if given).
 
-        The bank revision, the open question, the last attempts, the review states and the topic
-        progress come from one UNION ALL, since every statement costs a round trip through the driver.
+        The bank revision, the open question and the topic progress come in the same UNION ALL, since
+        every statement costs a round trip through the driver.
         """
         parameters = {
             "platform": platform,
             "chat_id": chat_id,
             "user_id": user_id,
             "recent_limit": recent_limit,
+            "due_limit": due_limit,
+            "topic": topic,
         }
-        revision, pending = 0, None
+        revision, pending, reviewed = 0, None, frozenset[int]()
         recent: list[tuple[int, int]] = []
         dues: dict[int, datetime] = {}
         progress: dict[str, TopicProgress] = {}
-        for row in await self._session.execute(statements.HISTORY, parameters):
-            if row.kind == statements.KIND_REVIEW:
+        statement = statements.history(_dialect(self._session))
+        for row in await self._session.execute(statement, parameters):
+            if row.kind == statements.KIND_DUE:
                 dues[row.number] = row.due
             elif row.kind == statements.KIND_RECENT:
                 recent.append((row.position, row.number))
@@ -332,12 +345,16 @@ class LearningRepository:
                 progress[row.topic] = TopicProgress(
                     row.topic, *(getattr(row, field) for field in PROGRESS_FIELDS)
                 )
+            elif row.kind == statements.KIND_REVIEWED:
+                reviewed = frozenset(
+                    int(question_id) for question_id in (row.topic or "").split(",") if question_id
+                )
             elif row.kind == statements.KIND_PENDING:
                 pending = row.number
             else:
                 revision = row.number
         newest_first = [question_id for _, question_id in sorted(recent, reverse=True)]
-        return LearnerHistory(revision, pending, newest_first, dues, progress)
+        return LearnerHistory(revision, pending, newest_first, reviewed, dues, progress)
 
     # --- learning state ---------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     select,
     union_all,
     update,
@@ -53,7 +54,7 @@ REVIEW_FIELDS = ("due", "state", "step", "stability", "difficulty", "last_review
 PROGRESS_FIELDS = ("answers", "skips", "score_sum", "mastery")
 
 # Kinds of row in the history UNION.
-KIND_REVIEW, KIND_RECENT, KIND_PENDING, KIND_PROGRESS, KIND_BANK = range(5)
+KIND_REVIEWED, KIND_DUE, KIND_RECENT, KIND_PENDING, KIND_PROGRESS, KIND_BANK = range(6)
 
 
 def insert_for(dialect: str) -> Any:
@@ -158,25 +159,51 @@ _recent_attempts = (
     .subquery()
 )
 
-# The five reads that choosing a question needs share one round trip; `kind` tells the rows apart.
-HISTORY = union_all(
-    _history_branch(KIND_REVIEW, REVIEWS.c.question_id, due=REVIEWS.c.due).where(
-        REVIEWS.c.user_id == bindparam("user_id")
-    ),
-    _history_branch(KIND_RECENT, _recent_attempts.c.question_id, position=_recent_attempts.c.id),
-    _history_branch(KIND_PENDING, PENDING.c.question_id).where(
-        PENDING.c.platform == bindparam("platform"),
-        PENDING.c.chat_id == bindparam("chat_id"),
-        PENDING.c.user_id == bindparam("user_id"),
-    ),
-    _history_branch(
-        KIND_PROGRESS,
-        None,
-        topic=PROGRESS.c.topic,
-        **{field: PROGRESS.c[field] for field in PROGRESS_FIELDS},
-    ).where(PROGRESS.c.user_id == bindparam("user_id")),
-    _history_branch(KIND_BANK, BANK_STATE.c.revision),
+# The soonest due dates among the user's reviewed questions that can be asked (of one topic, if given).
+_soonest_dues = (
+    select(REVIEWS.c.question_id, REVIEWS.c.due)
+    .join(QUESTIONS, QUESTIONS.c.id == REVIEWS.c.question_id)
+    .where(
+        REVIEWS.c.user_id == bindparam("user_id"),
+        QUESTIONS.c.active.is_(True),
+        or_(bindparam("topic", type_=String()).is_(None), QUESTIONS.c.topic == bindparam("topic")),
+    )
+    .order_by(REVIEWS.c.due)
+    .limit(bindparam("due_limit"))
+    .subquery()
 )
+
+
+def _id_list(dialect: str) -> Any:
+    """Every reviewed question id in one comma-separated value, so a long history is one row."""
+    if dialect == "postgresql":
+        return func.string_agg(cast(REVIEWS.c.question_id, String()), literal(","))
+    return func.group_concat(REVIEWS.c.question_id)
+
+
+@cache
+def history(dialect: str) -> Any:
+    """The reads that choosing a question needs, in one round trip; `kind` tells the rows apart."""
+    return union_all(
+        _history_branch(KIND_REVIEWED, None, topic=_id_list(dialect)).where(
+            REVIEWS.c.user_id == bindparam("user_id")
+        ),
+        _history_branch(KIND_DUE, _soonest_dues.c.question_id, due=_soonest_dues.c.due),
+        _history_branch(KIND_RECENT, _recent_attempts.c.question_id, position=_recent_attempts.c.id),
+        _history_branch(KIND_PENDING, PENDING.c.question_id).where(
+            PENDING.c.platform == bindparam("platform"),
+            PENDING.c.chat_id == bindparam("chat_id"),
+            PENDING.c.user_id == bindparam("user_id"),
+        ),
+        _history_branch(
+            KIND_PROGRESS,
+            None,
+            topic=PROGRESS.c.topic,
+            **{field: PROGRESS.c[field] for field in PROGRESS_FIELDS},
+        ).where(PROGRESS.c.user_id == bindparam("user_id")),
+        _history_branch(KIND_BANK, BANK_STATE.c.revision),
+    )
+
 
 # The single bank_state row anchors outer joins that may find nothing; `due` and `answers` are NOT NULL
 # in their tables, so a NULL there means no row.

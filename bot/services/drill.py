@@ -8,7 +8,7 @@ from bot.core.grading import HINT_PENALTY, MAX_SCORE, grade, hint_cap
 from bot.core.mastery import record_result
 from bot.core.question import Question
 from bot.core.review import rating_for, schedule_review
-from bot.core.selection import RECENT_WINDOW, SelectionPool, choose_next
+from bot.core.selection import DUES_NEEDED, RECENT_WINDOW, SelectionPool, choose_next
 from bot.core.streak import current_streak, local_day, record_activity
 from bot.db.repositories import Attempt, LearningState, PendingQuestion, Repositories, User
 from bot.services.context import ChatUser, ServiceContext
@@ -44,13 +44,16 @@ async def choose_question(
 
     The question still open in this chat, asked but not answered, must not come straight back.
     """
-    history = await repos.learning.history(chat.platform, chat.chat_id, user_id, RECENT_WINDOW)
+    history = await repos.learning.history(
+        chat.platform, chat.chat_id, user_id, RECENT_WINDOW, DUES_NEEDED, topic
+    )
     await context.catalog.sync(repos, history.bank_revision)
     recent = history.recent
     if history.pending_question_id is not None:
         recent = [history.pending_question_id, *recent]
     pool = SelectionPool(
         candidates=context.catalog.candidates(topic),
+        reviewed=history.reviewed,
         due=history.dues,
         recent=recent,
         progress=history.progress,

@@ -178,6 +178,7 @@ class PushService:
         await self._context.catalog.refresh(repos)
         pool = SelectionPool(
             candidates=self._context.catalog.candidates(None),
+            reviewed=(),
             due={},
             recent=await repos.daily.recent_questions(
                 subscription.platform, subscription.chat_id, RECENT_WINDOW

@@ -7,6 +7,7 @@ import random
 
 from sqlalchemy import func, select
 
+from bot.core.selection import DUES_NEEDED, RECENT_WINDOW
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import AttemptRow, ReviewStateRow
 from bot.services import Services
@@ -110,6 +111,26 @@ async def test_nothing_recent_is_repeated_within_ten_answers(services: Services)
 
     for index, question_id in enumerate(asked):
         assert question_id not in asked[max(0, index - 10) : index]
+
+
+async def test_a_topic_quiz_finds_its_due_review_behind_many_due_in_other_topics(
+    services: Services, clock: FakeClock
+) -> None:
+    await services.bank.import_drafts(sample_drafts(per_topic=12))
+    for number in range(DUES_NEEDED + 1):
+        await _quiz(services, "A" if number % 2 else "B")
+        await services.drill.submit_answer(CHAT, USER, "no idea")
+    clock.advance(minutes=1)
+    failed_in_c = (await _quiz(services, "C")).question.id
+    await services.drill.submit_answer(CHAT, USER, "no idea")
+    for number in range(RECENT_WINDOW):
+        await _quiz(services, "A" if number % 2 else "B")
+        await services.drill.submit_answer(CHAT, USER, GOOD_ANSWER)
+    clock.advance(days=1)
+
+    asked = await _quiz(services, "C")
+
+    assert (asked.question.id, asked.reason) == (failed_in_c, "asked")
 
 
 async def test_due_review_comes_before_new_questions(services: Services, clock: FakeClock) -> None:

@@ -18,7 +18,11 @@ def hours(count):
 
 def pool(candidates, due=None, recent=(), progress=None):
     return SelectionPool(
-        candidates=Candidates.of(candidates), due=due or {}, recent=list(recent), progress=progress or {}
+        candidates=Candidates.of(candidates),
+        reviewed=list(due or {}),
+        due=due or {},
+        recent=list(recent),
+        progress=progress or {},
     )
 
 
@@ -241,3 +245,15 @@ class TestProperties:
                 assert due[pick.question_id] <= NOW
             if pick.reason == "new":
                 assert pick.question_id not in due
+
+
+def test_a_reviewed_question_without_a_known_due_date_is_still_not_new():
+    selection_pool = SelectionPool(
+        candidates=Candidates.of({"cnn": [1, 2, 3]}),
+        reviewed=[1, 2],
+        due={1: hours(5)},
+        recent=[],
+        progress={},
+    )
+
+    assert choose(selection_pool) == Pick(3, "new")
