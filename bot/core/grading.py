@@ -30,15 +30,17 @@ _DENIAL_AFTER_RE = re.compile(
     r" ?(?:并?没有?(?:什么|任何)?关系|无关|不相关|是错的|是错误的|不对|不成立"
     r"|(?:is|are) (?:wrong|false|a myth)|has nothing to do|have nothing to do)"
 )
+# How many words or CJK characters may stand between a term and the denial that follows it.
 DENIAL_AFTER_GAP = 4
 # Words and CJK characters count towards the negation window; punctuation and symbols do not.
 _UNIT_RE = re.compile(r"[a-z0-9]+|[^\W_a-z0-9]")
 # A bare list of keywords names the points without showing they are understood; an interviewer would
 # not pass it, so its score stops below a typical pass mark.
 KEYWORD_LIST_CAP = 50
-# Words that join a list into sentences; a list item that holds one is an explanation, not a keyword.
+# Words that join terms into sentences; an answer with none of them is a bare list of keywords.
 _CONNECTIVES_RE = re.compile(
-    r"[的是了会能让把被就也都而有但]|因为|所以|可以|通过|导致|如果|但是|并且|时候|需要|用来|相当于|防止|避免|减少|增加|提高|降低|保证|[使按]"
+    r"[的是了会能让把被就也都而有但使按]|因为|所以|可以|通过|导致|如果|并且|时候|需要|用来|相当于"
+    r"|防止|避免|减少|增加|提高|降低|保证"
     r"|(?<![a-z])(?:is|are|was|were|be|the|an?|of|to|with|by|for|can|will|because|so|that|which|when"
     r"|it|as|has|have|per|each|if|then|into|makes?|uses?)(?![a-z])"
 )
