@@ -247,6 +247,7 @@ def cmd_grade(settings: Settings, args: argparse.Namespace) -> int:
                     "matched": [point.label for point in result.matched],
                     "missed": [point.label for point in result.missed],
                     "negated": [point.label for point in result.negated],
+                    "mistaken": [point.label for point in result.mistaken],
                 }
                 print(json.dumps(record, ensure_ascii=False), flush=True)
         return 0

@@ -71,7 +71,7 @@ class Presenter:
         return f"{self.markup.bold(header.rstrip())}\n{body}\n\n{footer}"
 
     def feedback(self, result: AnswerGraded) -> str:
-        """Score, the points made, missed and negated with what was expected, and the reference."""
+        """Score, the points made, the mistakes, the points negated and missed, and the reference."""
         grade = result.grade
         verdict = self.t("passed" if grade.passed else "failed")
         lines = [self.markup.bold(self.t("score", score=grade.score, verdict=verdict))]
@@ -82,6 +82,7 @@ class Presenter:
         if grade.matched:
             separator = text(self.language, "separator")
             lines.append(self.t("matched", points=separator.join(point.label for point in grade.matched)))
+        lines.extend(self._point_block("mistaken", grade.mistaken))
         lines.extend(self._point_block("negated", grade.negated))
         lines.extend(self._point_block("missed", grade.missed))
         lines.append("")

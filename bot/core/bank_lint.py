@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from bot.core.grading import MAX_SCORE, grade
+from bot.core.grading import MAX_SCORE, SearchText, find_point, grade
 from bot.core.normalize import normalize
 from bot.core.question import QuestionDraft
+from bot.core.rubric import term_key, term_parts
 
 NEAR_DUPLICATE_SIMILARITY = 0.6
 MIN_QUESTIONS_PER_TOPIC = 8
@@ -40,7 +41,12 @@ def similarity(first: str, second: str) -> float:
 def lint_question(draft: QuestionDraft) -> list[LintProblem]:
     """Problems within one question: its own reference must earn full marks, its aliases be unique."""
     problems: list[LintProblem] = []
-    terms = [normalize(term) for point in draft.rubric.points for term in (point.label, *point.aliases)]
+    rubric = draft.rubric
+    terms = [
+        term_key(term)
+        for point in (*rubric.points, *rubric.mistakes)
+        for term in (point.label, *point.aliases)
+    ]
     repeated = sorted(term for term, count in Counter(terms).items() if count > 1)
     if repeated:
         problems.append(LintProblem((draft.key,), f"alias used more than once: {', '.join(repeated)}"))
@@ -49,9 +55,27 @@ def lint_question(draft: QuestionDraft) -> list[LintProblem]:
     else:
         result = grade(draft.answer, draft.rubric)
         if result.raw_score != MAX_SCORE:
-            unmet = ", ".join(point.label for point in result.unmet)
+            faults = [f"misses {point.label}" for point in result.unmet]
+            faults += [f"states the mistake {mistake.label}" for mistake in result.mistaken]
             problems.append(
-                LintProblem((draft.key,), f"reference answer scores {result.raw_score}, misses: {unmet}")
+                LintProblem((draft.key,), f"reference answer scores {result.raw_score}: {', '.join(faults)}")
+            )
+    problems.extend(_terms_stating_mistakes(draft))
+    return problems
+
+
+def _terms_stating_mistakes(draft: QuestionDraft) -> list[LintProblem]:
+    """Saying a key point in its own words must never count as a mistake."""
+    problems = []
+    for point in draft.rubric.points:
+        for term in point.terms:
+            written = SearchText.of(normalize(" ".join(term_parts(term))))
+            problems.extend(
+                LintProblem(
+                    (draft.key,), f"term {term!r} of {point.label} states the mistake {mistake.label}"
+                )
+                for mistake in draft.rubric.mistakes
+                if find_point(written, mistake)
             )
     return problems
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.normalize import CLAUSE_BREAK, is_ascii_word_char, normalize, normalize_term
-from bot.core.rubric import KeyPoint, Rubric
+from bot.core.rubric import KeyPoint, Rubric, term_parts
 
 HINT_PENALTY = 20
 MAX_SCORE = 100
@@ -46,7 +46,16 @@ _CONNECTIVES_RE = re.compile(
 )
 
 # Stating a key point as false is worse than leaving it out: it takes back what making it would give.
+# A common mistake, stated, costs its weight the same way.
 NEGATED_PENALTY = 1.0
+# How many words or CJK characters may stand between one part of an `&` term and the next. A mistake
+# must be stated closely: a correct answer often names the same things in other roles nearby.
+PART_GAP = 8
+MISTAKE_PART_GAP = 3
+# A turn between two parts (A 而 B, A but B) sets them against each other rather than joining them.
+_PART_BREAK_RE = re.compile(
+    r"而是|但是|却|然而|反而|(?<![从因进继])而(?![且言])|(?<![a-z])(?:but|whereas|while|instead)(?![a-z])"
+)
 # With a reference answer, wording it shares fills this part of the gap the key points leave,
 # all of that part once the answer covers this share of the reference's wording.
 REFERENCE_SHARE = 0.35
@@ -69,6 +78,7 @@ class GradeResult:
     negated: tuple[KeyPoint, ...]
     raw_score: int
     keyword_list: bool = False  # the answer only lists keywords, so its score is capped
+    mistaken: tuple[KeyPoint, ...] = ()  # common mistakes the answer states
 
     @property
     def unmet(self) -> tuple[KeyPoint, ...]:
@@ -161,12 +171,36 @@ def is_denied_after(text: str, end: int) -> bool:
     return len(_UNIT_RE.findall(text, end, denial.start())) <= DENIAL_AFTER_GAP
 
 
+def occurrences(answer: SearchText, term: str, gap: int = PART_GAP) -> Iterator[tuple[tuple[int, int], ...]]:
+    """Where a term occurs: for each occurrence of its first part, the nearest chain of the others."""
+    first, *rest = term_parts(term)
+    for span in answer.spans(first):
+        chain = [span]
+        for part in rest:
+            following = _next_span(answer, part, chain[-1][1], gap)
+            if following is None:
+                break
+            chain.append(following)
+        else:
+            yield tuple(chain)
+
+
+def _next_span(answer: SearchText, part: str, after: int, gap: int) -> tuple[int, int] | None:
+    for start, end in answer.spans(part):
+        if start < after:
+            continue
+        close = len(_UNIT_RE.findall(answer.text, after, start)) <= gap
+        return (start, end) if close and not _PART_BREAK_RE.search(answer.text, after, start) else None
+    return None
+
+
 def find_point(answer: SearchText, point: KeyPoint) -> bool | None:
     """Return True if the point is made, False if it is only mentioned negated, None if absent."""
     mentioned = False
     for term in point.terms:
-        for start, end in answer.spans(term):
-            if not (is_negated(answer.text, start) or is_denied_after(answer.text, end)):
+        for chain in occurrences(answer, term, MISTAKE_PART_GAP if point.mistake else PART_GAP):
+            negated = any(is_negated(answer.text, start) for start, _ in chain)
+            if not (negated or is_denied_after(answer.text, chain[-1][1])):
                 return True
             mentioned = True
     return False if mentioned else None
@@ -201,7 +235,8 @@ def reference_coverage(text: str, reference: str) -> float:
 def grade(
     answer: str, rubric: Rubric, pass_score: int = 60, hints_used: int = 0, reference: str = ""
 ) -> GradeResult:
-    """Score an answer 0-100: mostly the weighted share of key points made, less those it denies.
+    """Score an answer 0-100: mostly the weighted share of key points made, less those it denies and
+    the common mistakes it states.
 
     Given the reference answer, a small share of the score follows how much of its wording the answer
     covers, so an answer that explains earns more than one that only names the points.
@@ -219,8 +254,10 @@ def grade(
             missed.append(point)
         else:
             negated.append(point)
+    mistaken = [mistake for mistake in rubric.mistakes if find_point(searchable, mistake)]
     total = rubric.total_weight
-    earned = sum(point.weight for point in matched) - NEGATED_PENALTY * sum(point.weight for point in negated)
+    lost = sum(point.weight for point in (*negated, *mistaken))
+    earned = sum(point.weight for point in matched) - NEGATED_PENALTY * lost
     share = max(0.0, earned / total) if total else 0.0
     if reference:
         covered = min(1.0, reference_coverage(text, reference) / REFERENCE_FULL_COVERAGE)
@@ -238,6 +275,7 @@ def grade(
         negated=tuple(negated),
         raw_score=raw_score,
         keyword_list=keyword_list,
+        mistaken=tuple(mistaken),
     )
 
 

@@ -66,6 +66,7 @@ def test_grade_prints_one_json_object(cli_env: Path, capsys: pytest.CaptureFixtu
         "matched": ["alpha"],
         "missed": ["gamma"],
         "negated": ["beta"],
+        "mistaken": [],
     }
 
 

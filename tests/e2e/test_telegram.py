@@ -102,9 +102,10 @@ async def test_private_quiz_with_a_good_and_a_bad_answer(bot: FakeBotApi) -> Non
 
     await bot.user_presses(USER_ID, USER_ID, good.message_id, "n")
     await bot.wait_for_sent(3, chat_id=USER_ID)
-    bad = await _say(bot, USER_ID, "alpha, but not beta")
+    bad = await _say(bot, USER_ID, "alpha is delta, but not beta")
     assert "0/100" in bad.text and "未通过" in bad.text
     assert "否定" in bad.text and "alpha is expected" not in bad.text
+    assert "常见的错误" in bad.text and "alpha and delta differ" in bad.text
 
 
 async def test_english_users_get_english_replies(bot: FakeBotApi) -> None:

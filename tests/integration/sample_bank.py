@@ -9,13 +9,17 @@ GOOD_ANSWER = "it is alpha, beta and gamma"
 
 
 def sample_drafts(per_topic: int = 4, topics: tuple[str, ...] = ("A", "B", "C")) -> list[QuestionDraft]:
-    """Questions whose rubric is alpha, beta (weight 2) and gamma, answered fully by GOOD_ANSWER."""
+    """Questions whose rubric is alpha, beta (weight 2) and gamma, answered fully by GOOD_ANSWER.
+
+    Saying that alpha is delta is a mistake, which costs one point.
+    """
     rubric = Rubric(
         (
             KeyPoint("alpha", ("阿尔法",), explain="alpha is expected"),
             KeyPoint("beta", ("贝塔",), weight=2),
             KeyPoint("gamma"),
-        )
+        ),
+        (KeyPoint("alpha is delta", ("alpha&delta",), explain="alpha and delta differ", mistake=True),),
     )
     return [
         QuestionDraft(

@@ -69,6 +69,17 @@ async def test_bad_answer_lists_missed_and_negated_points(services: Services) ->
     assert [point.label for point in result.grade.missed] == ["gamma"]
 
 
+async def test_a_stated_mistake_costs_its_weight(services: Services) -> None:
+    await services.bank.import_drafts(sample_drafts())
+    await _quiz(services)
+
+    result = await services.drill.submit_answer(CHAT, USER, "it is beta and gamma, and alpha is delta")
+
+    assert isinstance(result, AnswerGraded)
+    assert result.grade.raw_score == 75  # every point (4) less the mistake (1)
+    assert [mistake.label for mistake in result.grade.mistaken] == ["alpha is delta"]
+
+
 async def test_answer_without_a_question_is_refused(services: Services) -> None:
     assert isinstance(await services.drill.submit_answer(CHAT, USER, "anything"), NothingPending)
 

@@ -11,11 +11,18 @@ from bot.core.question import QuestionDraft
 from bot.core.rubric import KeyPoint, Rubric
 
 
-def draft(key="norm-bn", text="批归一化在训练中起什么作用？", answer=None, points=None, topic="归一化"):
+def draft(
+    key="norm-bn", text="批归一化在训练中起什么作用？", answer=None, points=None, topic="归一化", mistakes=()
+):
     points = points or (KeyPoint("加速收敛", ("收敛更快",)), KeyPoint("正则化"))
     if answer is None:
         answer = "BN 让训练收敛更快，还有轻微的正则化效果。"
-    return QuestionDraft(key=key, topic=topic, text=text, rubric=Rubric(tuple(points)), answer=answer)
+    rubric = Rubric(tuple(points), tuple(mistakes))
+    return QuestionDraft(key=key, topic=topic, text=text, rubric=rubric, answer=answer)
+
+
+def mistake(label, *aliases):
+    return KeyPoint(label, aliases, mistake=True, explain="why it is wrong")
 
 
 def messages(problems):
@@ -29,17 +36,34 @@ class TestLintQuestion:
     def test_a_reference_answer_that_misses_a_point_is_reported_with_its_score(self):
         problems = lint_question(draft(answer="BN 让训练收敛更快。"))
 
-        assert problems == [LintProblem(("norm-bn",), "reference answer scores 50, misses: 正则化")]
+        assert problems == [LintProblem(("norm-bn",), "reference answer scores 50: misses 正则化")]
 
     def test_a_reference_answer_that_negates_a_point_is_reported(self):
         problems = lint_question(draft(answer="BN 让训练收敛更快，但没有正则化效果。"))
 
-        assert messages(problems) == ["reference answer scores 0, misses: 正则化"]
+        assert messages(problems) == ["reference answer scores 0: misses 正则化"]
 
     def test_a_reference_making_every_weighted_and_required_point_is_sound(self):
         points = (KeyPoint("加速收敛", required=True), KeyPoint("正则化", weight=3))
 
         assert lint_question(draft(answer="加速收敛，正则化", points=points)) == []
+
+    def test_a_reference_answer_that_states_a_mistake_is_reported(self):
+        problems = lint_question(draft(mistakes=[mistake("BN 没有正则化", "轻微&正则化")]))
+
+        assert messages(problems) == ["reference answer scores 50: states the mistake BN 没有正则化"]
+
+    def test_a_key_point_term_that_states_a_mistake_is_reported(self):
+        points = (KeyPoint("加速收敛", ("收敛&更快",)), KeyPoint("正则化"))
+
+        problems = lint_question(draft(points=points, mistakes=[mistake("收敛更快是错觉", "收敛更快")]))
+
+        assert "term '收敛&更快' of 加速收敛 states the mistake 收敛更快是错觉" in messages(problems)
+
+    def test_terms_shared_between_a_point_and_a_mistake_count_as_repeats(self):
+        problems = lint_question(draft(mistakes=[mistake("收敛更快")]))
+
+        assert "alias used more than once: 收敛更快" in messages(problems)
 
     def test_a_missing_reference_answer_is_reported(self):
         assert messages(lint_question(draft(answer=""))) == ["has no reference answer"]

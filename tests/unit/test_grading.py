@@ -2,7 +2,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.core.grading import HINT_PENALTY, KEYWORD_LIST_CAP, NEGATION_WINDOW_UNITS, grade, hint_cap
+from bot.core.grading import (
+    HINT_PENALTY,
+    KEYWORD_LIST_CAP,
+    MISTAKE_PART_GAP,
+    NEGATION_WINDOW_UNITS,
+    PART_GAP,
+    grade,
+    hint_cap,
+)
 from bot.core.rubric import KeyPoint, Rubric
 
 PROPERTY_SETTINGS = settings(
@@ -320,6 +328,73 @@ class TestCaps:
         assert not grade("加速收敛", points, pass_score=60, hints_used=3).passed
 
 
+class TestTermsInParts:
+    def test_parts_in_order_and_close_together_make_the_point(self):
+        assert outcome("每层的导数连乘起来越来越小", "梯度消失", "导数&连乘&越来越小") == "matched"
+
+    def test_parts_out_of_order_do_not(self):
+        assert outcome("越来越小的导数连乘", "梯度消失", "导数&连乘&越来越小") == "missed"
+
+    def test_parts_further_apart_than_the_gap_do_not(self):
+        near = "偏差" + "很" * PART_GAP + "欠拟合"
+        far = "偏差" + "很" * (PART_GAP + 1) + "欠拟合"
+
+        assert outcome(near, "偏差大欠拟合", "偏差&欠拟合") == "matched"
+        assert outcome(far, "偏差大欠拟合", "偏差&欠拟合") == "missed"
+
+    def test_a_later_occurrence_of_the_first_part_can_start_the_chain(self):
+        answer = "偏差" + "很" * (PART_GAP + 1) + "偏差大就是欠拟合"
+
+        assert outcome(answer, "偏差大欠拟合", "偏差&欠拟合") == "matched"
+
+    @pytest.mark.parametrize("turn", ["而", "但是", " but ", " whereas "])
+    def test_a_turn_between_parts_sets_them_apart(self, turn):
+        assert outcome(f"方差大{turn}欠拟合", "方差大欠拟合", "方差大&欠拟合") == "missed"
+
+    def test_a_consequence_is_not_a_turn(self):
+        assert outcome("偏差大从而欠拟合", "偏差大欠拟合", "偏差&欠拟合") == "matched"
+
+    def test_a_negated_part_negates_the_whole_term(self):
+        assert outcome("偏差大并不会欠拟合", "偏差大欠拟合", "偏差&欠拟合") == "negated"
+
+    def test_parts_match_across_languages_and_case(self):
+        assert outcome("gradients SHRINK when multiplied", "梯度消失", "gradients&shrink") == "matched"
+
+
+class TestMistakes:
+    def mistaken(self, answer, *aliases, weight=1.0):
+        points = Rubric(
+            (point("编码器"), point("掩码语言模型")),
+            (KeyPoint("BERT 是解码器", aliases, weight=weight, explain="BERT 是编码器", mistake=True),),
+        )
+        return grade(answer, points)
+
+    def test_a_stated_mistake_costs_its_weight_and_is_reported(self):
+        result = self.mistaken("BERT 用编码器，预训练是掩码语言模型，BERT 是解码器", "bert是解码器")
+
+        assert [mistake.label for mistake in result.mistaken] == ["BERT 是解码器"]
+        assert result.raw_score == 50
+        assert result.unmet == ()
+
+    def test_a_denied_mistake_costs_nothing(self):
+        result = self.mistaken("BERT 不是解码器，它用编码器，预训练是掩码语言模型", "解码器")
+
+        assert (result.mistaken, result.raw_score) == ((), 100)
+
+    def test_a_mistake_never_lowers_the_score_below_zero(self):
+        assert self.mistaken("BERT 是解码器", "bert是解码器", weight=5).score == 0
+
+    def test_the_parts_of_a_mistake_must_stand_close(self):
+        close = "bert" + "的" * MISTAKE_PART_GAP + "解码器"
+        apart = "bert" + "的" * (MISTAKE_PART_GAP + 1) + "解码器"
+
+        assert self.mistaken(close, "bert&解码器").mistaken
+        assert not self.mistaken(apart, "bert&解码器").mistaken
+
+    def test_naming_the_same_things_in_their_right_roles_is_no_mistake(self):
+        assert not self.mistaken("BERT 用编码器，GPT 用解码器", "bert&解码器").mistaken
+
+
 ANY_CHAR = st.one_of(
     st.characters(),
     st.characters(categories=["Cs"]),
@@ -351,6 +426,8 @@ FRAGMENTS = st.sampled_from(
         "0.5",
         "2*m*n+1",
         "2mn+1",
+        "&",
+        "加速&收敛",
         "s",
         "ing",
         "ab",

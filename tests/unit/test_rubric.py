@@ -197,3 +197,54 @@ class TestToList:
         ]
 
         assert Rubric.from_list(data).to_list() == data
+
+
+class TestMistakesAndParts:
+    def test_mistakes_are_kept_apart_from_the_key_points(self):
+        rubric = Rubric.from_list(
+            [{"label": "编码器"}, {"label": "BERT 是解码器", "aliases": ["bert&解码器"], "mistake": True}]
+        )
+
+        assert [point.label for point in rubric.points] == ["编码器"]
+        assert [mistake.label for mistake in rubric.mistakes] == ["BERT 是解码器"]
+        assert rubric.total_weight == 1
+
+    def test_mistakes_round_trip_after_the_key_points(self):
+        data = [
+            {"label": "编码器", "aliases": []},
+            {
+                "label": "BERT 是解码器",
+                "aliases": ["bert&解码器"],
+                "weight": 2,
+                "explain": "是编码器",
+                "mistake": True,
+            },
+        ]
+
+        assert Rubric.from_list(data).to_list() == data
+
+    def test_a_key_point_after_a_mistake_is_rejected_at_its_index(self):
+        with pytest.raises(RubricError, match=r"rubric\[2\]: key points come before mistakes"):
+            Rubric.from_list([{"label": "a"}, {"label": "b", "mistake": True}, {"label": "c"}])
+
+    def test_a_mistake_cannot_be_required(self):
+        with pytest.raises(RubricError, match=r"rubric\[1\]\.required"):
+            Rubric.from_list([{"label": "a"}, {"label": "b", "mistake": True, "required": True}])
+
+    def test_mistake_must_be_a_boolean(self):
+        with pytest.raises(RubricError, match=r"mistake must be true or false"):
+            Rubric.from_list([{"label": "a", "mistake": "yes"}])
+
+    def test_only_mistakes_is_no_rubric(self):
+        with pytest.raises(RubricError, match="at least one key point"):
+            Rubric.from_list([{"label": "a", "mistake": True}])
+
+    @pytest.mark.parametrize("alias", ["&", "梯度&", "&连乘", "梯度&&连乘", "梯度& 。&连乘"])
+    def test_an_alias_with_an_empty_part_is_rejected(self, alias):
+        with pytest.raises(RubricError, match=r"aliases\[0\]"):
+            Rubric.from_list([{"label": "梯度消失", "aliases": [alias]}])
+
+    def test_terms_in_parts_drop_repeats_part_by_part(self):
+        point = KeyPoint("梯度消失", ("梯度&连乘", "梯度 & 連乘", "梯度连乘"))
+
+        assert point.terms == ("梯度消失", "梯度&连乘", "梯度连乘")
