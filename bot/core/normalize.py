@@ -25,6 +25,11 @@ _DROPPED_CHARS = "*×·∗⋅'’‘`"
 _DASHES = "−–—‐‑"
 _KEPT_SYMBOLS = "+-=<>^%()/."
 
+# Signs that carry meaning but would fold away as symbols: 1/√n is not 1/n, and x³ is not x3.
+_SIGN_WORDS = {"√": "根号", "≤": "<=", "≥": ">=", "≠": "不等于", "∝": "正比于"}
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SIGNS_RE = re.compile("[" + "".join(_SIGN_WORDS) + "]|[" + _SUPERSCRIPTS + "]+")
+
 _CLAUSE_RE = re.compile("[" + re.escape(_CLAUSE_CHARS) + "]+")
 _DROPPED_RE = re.compile("[" + re.escape(_DROPPED_CHARS) + "]")
 _DASH_RE = re.compile("[" + re.escape(_DASHES) + "]")
@@ -61,11 +66,16 @@ def _spelled_number_to_digits(match: re.Match[str]) -> str:
         return spelled
 
 
+def _spell_sign(match: re.Match[str]) -> str:
+    sign = match.group(0)
+    return _SIGN_WORDS.get(sign) or "^" + "".join(str(_SUPERSCRIPTS.index(char)) for char in sign)
+
+
 def normalize(text: str) -> str:
     """Return the comparable form: NFKC, case-folded, simplified Chinese, unified punctuation."""
     # Lone surrogates cannot reach the converter's UTF-8 boundary; NUL would end its C string early.
     text = text.encode("utf-8", "replace").decode("utf-8").replace("\0", " ")
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", _SIGNS_RE.sub(_spell_sign, text)).casefold()
     folded = _T2S.convert(folded)
     folded = _CHINESE_NUMBER_RE.sub(_spelled_number_to_digits, folded)
     folded = _DASH_RE.sub("-", folded)

@@ -187,7 +187,9 @@ class TestNegation:
     def test_an_english_negation_before_a_term_negates_it(self, negation):
         assert outcome(f"BN {negation} converge faster", "converge faster") == "negated"
 
-    @pytest.mark.parametrize("compound", ["不仅", "不同", "不断", "非常", "不但", "不少", "未来", "无论"])
+    @pytest.mark.parametrize(
+        "compound", ["不仅", "不同", "不断", "非常", "不但", "不少", "未来", "无论", "三角不等式"]
+    )
     def test_compounds_that_start_like_a_chinese_negation_do_not_negate(self, compound):
         assert outcome(f"BN {compound}加速收敛", "加速收敛") == "matched"
 

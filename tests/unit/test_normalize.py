@@ -102,3 +102,22 @@ def test_spelled_out_chinese_numbers_become_digits(spelled, digits):
 @pytest.mark.parametrize("idiom", ["千万不要", "万一", "十分重要", "一一对应", "七七八八", "第一层"])
 def test_words_made_of_numeral_characters_stay_words(idiom):
     assert normalize(idiom) == idiom
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("误差∝1/√N", "误差正比于1/根号n"),
+        ("x² + y³", "x^2 + y^3"),
+        ("1024³", "1024^3"),
+        ("a≤b≥c", "a<=b>=c"),
+        ("a≠b", "a不等于b"),
+    ],
+)
+def test_signs_with_meaning_are_spelled_out_rather_than_dropped(text, expected):
+    assert normalize(text) == expected
+
+
+def test_a_root_or_a_power_is_not_the_bare_number():
+    assert normalize("1/√n") != normalize("1/n")
+    assert normalize("n²") != normalize("n2")
