@@ -18,7 +18,7 @@ NEGATION_WINDOW_UNITS = 6
 
 # Compounds that start like a negation but do not negate (不同 "different", 不仅 "not only"...).
 _NEGATION_RE = re.compile(
-    r"不(?!同|断|仅|但|少|管|论|得不|久|过|错|只|止|一样|变|好|够|足|等式)"
+    r"不(?!同|断|仅|但|少|管|论|得不|久|过|错|只|止|一样|变|好|够|足|等式|平衡|均衡|稳定)"
     r"|没|未(?!来|知)|无法|无需|无须|无(?!论|穷|关|偏|监督|限|损)|并非|非(?!常|但|线性|零|负)|勿"
     r"|(?<![a-z])(?:not(?! ?only)|no(?! ?matter)|never|cannot|cant|dont|doesnt|didnt|wont|isnt|arent"
     r"|wasnt|werent|without|neither|nor|hardly|fails? to)(?![a-z])"
@@ -105,11 +105,8 @@ class SearchText:
         origin = tuple(index for index, char in enumerate(text) if char != " ")
         return cls(text, "".join(text[index] for index in origin), origin)
 
-    def spans(self, term: str) -> Iterator[tuple[int, int]]:
-        """Where the term occurs in `text`, as (start, end), keeping ASCII words whole."""
-        key = compact_term(term)
-        if not key:
-            return
+    def spans(self, key: str) -> Iterator[tuple[int, int]]:
+        """Where a search key occurs in `text`, as (start, end), keeping ASCII words whole."""
         found = self.compact.find(key)
         while found >= 0:
             start, end = self.origin[found], self.origin[found + len(key) - 1] + 1
@@ -120,9 +117,14 @@ class SearchText:
 
 
 @lru_cache(maxsize=65536)
-def compact_term(term: str) -> str:
-    """A term normalised like answers are, without its spaces."""
-    return normalize_term(term).replace(" ", "")
+def search_keys(term: str) -> tuple[str, ...]:
+    """The term's parts, normalised like answers are and without their spaces."""
+    return tuple(normalize_term(part).replace(" ", "") for part in term_parts(term))
+
+
+@lru_cache(maxsize=16384)
+def _point_keys(terms: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(keys for keys in map(search_keys, terms) if all(keys))
 
 
 def _word_end(text: str, start: int, end: int, key: str) -> int | None:
@@ -171,13 +173,16 @@ def is_denied_after(text: str, end: int) -> bool:
     return len(_UNIT_RE.findall(text, end, denial.start())) <= DENIAL_AFTER_GAP
 
 
-def occurrences(answer: SearchText, term: str, gap: int = PART_GAP) -> Iterator[tuple[tuple[int, int], ...]]:
-    """Where a term occurs: for each occurrence of its first part, the nearest chain of the others."""
-    first, *rest = term_parts(term)
+def occurrences(
+    answer: SearchText, keys: tuple[str, ...], gap: int = PART_GAP
+) -> Iterator[tuple[tuple[int, int], ...]]:
+    """Where a term, given by its search keys, occurs: for each occurrence of its first part, the
+    nearest chain of the others."""
+    first, *rest = keys
     for span in answer.spans(first):
         chain = [span]
-        for part in rest:
-            following = _next_span(answer, part, chain[-1][1], gap)
+        for key in rest:
+            following = _next_span(answer, key, chain[-1][1], gap)
             if following is None:
                 break
             chain.append(following)
@@ -185,8 +190,8 @@ def occurrences(answer: SearchText, term: str, gap: int = PART_GAP) -> Iterator[
             yield tuple(chain)
 
 
-def _next_span(answer: SearchText, part: str, after: int, gap: int) -> tuple[int, int] | None:
-    for start, end in answer.spans(part):
+def _next_span(answer: SearchText, key: str, after: int, gap: int) -> tuple[int, int] | None:
+    for start, end in answer.spans(key):
         if start < after:
             continue
         close = len(_UNIT_RE.findall(answer.text, after, start)) <= gap
@@ -197,8 +202,12 @@ def _next_span(answer: SearchText, part: str, after: int, gap: int) -> tuple[int
 def find_point(answer: SearchText, point: KeyPoint) -> bool | None:
     """Return True if the point is made, False if it is only mentioned negated, None if absent."""
     mentioned = False
-    for term in point.terms:
-        for chain in occurrences(answer, term, MISTAKE_PART_GAP if point.mistake else PART_GAP):
+    gap = MISTAKE_PART_GAP if point.mistake else PART_GAP
+    for keys in _point_keys(point.terms):
+        # Most terms are absent from most answers; a plain substring test rules them out cheaply.
+        if not all(key in answer.compact for key in keys):
+            continue
+        for chain in occurrences(answer, keys, gap):
             negated = any(is_negated(answer.text, start) for start, _ in chain)
             if not (negated or is_denied_after(answer.text, chain[-1][1])):
                 return True

@@ -46,14 +46,19 @@ _CHINESE_UNITS = frozenset("十百千万")
 _SPACED_BREAK_RE = re.compile(r" ?\n[ \n]*")
 
 
-def _fold_symbol(char: str) -> str:
-    """Map a punctuation or symbol character to a space unless it carries meaning in formulas."""
-    if char in _KEPT_SYMBOLS or char == CLAUSE_BREAK:
-        return char
-    category = unicodedata.category(char)
-    if category[0] in "PSZC":
-        return " "
-    return char
+class _SymbolFolding(dict[int, str]):
+    """A `str.translate` table that maps punctuation and symbols to a space, filled in as characters
+    are first seen, so that folding runs at C speed. Formula symbols and clause breaks stay."""
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        kept = char in _KEPT_SYMBOLS or char == CLAUSE_BREAK
+        folded = " " if not kept and unicodedata.category(char)[0] in "PSZC" else char
+        self[codepoint] = folded
+        return folded
+
+
+_FOLD_SYMBOLS = _SymbolFolding()
 
 
 def _spelled_number_to_digits(match: re.Match[str]) -> str:
@@ -83,7 +88,7 @@ def normalize(text: str) -> str:
     folded = _FULL_STOP_RE.sub(CLAUSE_BREAK, folded)
     folded = _CLAUSE_RE.sub(CLAUSE_BREAK, folded)
     folded = _WORD_HYPHEN_RE.sub(" ", folded)
-    folded = "".join(_fold_symbol(char) for char in folded)
+    folded = folded.translate(_FOLD_SYMBOLS)
     folded = _SPACE_RE.sub(" ", folded)
     folded = _SPACED_BREAK_RE.sub(CLAUSE_BREAK, folded)
     return folded.strip(" \n")
