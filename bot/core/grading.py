@@ -18,7 +18,7 @@ NEGATION_WINDOW_UNITS = 6
 
 # Compounds that start like a negation but do not negate (不同 "different", 不仅 "not only"...).
 _NEGATION_RE = re.compile(
-    r"不(?!同|断|仅|但|少|管|论|得不|久|过|错|只|止|一样|变|好|够|足|等式|平衡|均衡|稳定)"
+    r"(?<!差)不(?!同|断|仅|但|少|管|论|得不|久|过|错|只|止|一样|变|好|够|足|等式|平衡|均衡|稳定)"
     r"|没|未(?!来|知)|无法|无需|无须|无(?!论|穷|关|偏|监督|限|损)|并非|非(?!常|但|线性|零|负)|勿"
     r"|(?<![a-z])(?:not(?! ?only)|no(?! ?matter)|never|cannot|cant|dont|doesnt|didnt|wont|isnt|arent"
     r"|wasnt|werent|without|neither|nor|hardly|fails? to)(?![a-z])"
@@ -143,9 +143,10 @@ def _is_ascii_alnum(char: str) -> bool:
     return "a" <= char <= "z" or "0" <= char <= "9"
 
 
-def is_negated(text: str, start: int) -> bool:
-    """Tell whether a negation word precedes position `start` closely, within the same clause."""
-    clause_start = text.rfind(CLAUSE_BREAK, 0, start) + 1
+def is_negated(text: str, start: int, since: int = 0) -> bool:
+    """Tell whether a negation word precedes position `start` closely, within the same clause and
+    not before `since`."""
+    clause_start = max(since, text.rfind(CLAUSE_BREAK, 0, start) + 1)
     units = list(_UNIT_RE.finditer(text, clause_start, start))
     if not units:
         return False
@@ -208,7 +209,11 @@ def find_point(answer: SearchText, point: KeyPoint) -> bool | None:
         if not all(key in answer.compact for key in keys):
             continue
         for chain in occurrences(answer, keys, gap):
-            negated = any(is_negated(answer.text, start) for start, _ in chain)
+            # A later part is negated only by words after the part before it, which belong to the term.
+            since = (0, *(end for _, end in chain[:-1]))
+            negated = any(
+                is_negated(answer.text, start, after) for (start, _), after in zip(chain, since, strict=True)
+            )
             if not (negated or is_denied_after(answer.text, chain[-1][1])):
                 return True
             mentioned = True

@@ -359,6 +359,12 @@ class TestTermsInParts:
     def test_a_negated_part_negates_the_whole_term(self):
         assert outcome("偏差大并不会欠拟合", "偏差大欠拟合", "偏差&欠拟合") == "negated"
 
+    def test_a_negation_inside_an_earlier_part_belongs_to_the_term(self):
+        assert outcome("输入不会落到饱和区", "不饱和", "不会落到&饱和") == "matched"
+
+    def test_a_negation_before_the_first_part_still_negates(self):
+        assert outcome("并非不会落到饱和区", "不饱和", "不会落到&饱和") == "negated"
+
     def test_parts_match_across_languages_and_case(self):
         assert outcome("gradients SHRINK when multiplied", "梯度消失", "gradients&shrink") == "matched"
 
