@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.core.normalize import CLAUSE_BREAK, is_ascii_word_char, normalize, normalize_term
+from bot.core.normalize import CLAUSE_BREAKS, SENTENCE_BREAK, is_ascii_word_char, normalize, normalize_term
 from bot.core.rubric import KeyPoint, Rubric, term_parts
 
 HINT_PENALTY = 20
@@ -48,10 +48,21 @@ _CONNECTIVES_RE = re.compile(
 # Stating a key point as false is worse than leaving it out: it takes back what making it would give.
 # A common mistake, stated, costs its weight the same way.
 NEGATED_PENALTY = 1.0
-# How many words or CJK characters may stand between one part of an `&` term and the next. A mistake
-# must be stated closely: a correct answer often names the same things in other roles nearby.
-PART_GAP = 8
-MISTAKE_PART_GAP = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How far one part of an `&` term may stand from the next: at most `gap` words or CJK
+    characters, with none of the `stops` between them."""
+
+    gap: int
+    stops: str
+
+
+# A key point's parts stay within one sentence. A mistake must be stated within one clause: a correct
+# answer often names the same things in other roles nearby ("BERT 用编码器，GPT 用解码器").
+POINT_REACH = Reach(gap=8, stops=SENTENCE_BREAK)
+MISTAKE_REACH = Reach(gap=5, stops=CLAUSE_BREAKS)
 # A turn between two parts (A 而 B, A but B) sets them against each other rather than joining them.
 _PART_BREAK_RE = re.compile(
     r"而是|但是|却|然而|反而|(?<![从因进继])而(?![且言])|(?<![a-z])(?:but|whereas|while|instead)(?![a-z])"
@@ -146,7 +157,7 @@ def _is_ascii_alnum(char: str) -> bool:
 def is_negated(text: str, start: int, since: int = 0) -> bool:
     """Tell whether a negation word precedes position `start` closely, within the same clause and
     not before `since`."""
-    clause_start = max(since, text.rfind(CLAUSE_BREAK, 0, start) + 1)
+    clause_start = max(since, *(text.rfind(mark, 0, start) + 1 for mark in CLAUSE_BREAKS))
     units = list(_UNIT_RE.finditer(text, clause_start, start))
     if not units:
         return False
@@ -166,8 +177,9 @@ def _is_a_not_a(text: str, start: int, end: int) -> bool:
 
 def is_denied_after(text: str, end: int) -> bool:
     """Tell whether the clause goes on, within a few words after position `end`, to deny what precedes."""
-    clause_end = text.find(CLAUSE_BREAK, end)
-    clause_end = len(text) if clause_end < 0 else clause_end
+    clause_end = min(
+        (found for mark in CLAUSE_BREAKS if (found := text.find(mark, end)) >= 0), default=len(text)
+    )
     denial = _DENIAL_AFTER_RE.search(text, end, clause_end)
     if denial is None:
         return False
@@ -175,7 +187,7 @@ def is_denied_after(text: str, end: int) -> bool:
 
 
 def occurrences(
-    answer: SearchText, keys: tuple[str, ...], gap: int = PART_GAP
+    answer: SearchText, keys: tuple[str, ...], reach: Reach = POINT_REACH
 ) -> Iterator[tuple[tuple[int, int], ...]]:
     """Where a term, given by its search keys, occurs: for each occurrence of its first part, the
     nearest chain of the others."""
@@ -183,7 +195,7 @@ def occurrences(
     for span in answer.spans(first):
         chain = [span]
         for key in rest:
-            following = _next_span(answer, key, chain[-1][1], gap)
+            following = _next_span(answer, key, chain[-1][1], reach)
             if following is None:
                 break
             chain.append(following)
@@ -191,24 +203,25 @@ def occurrences(
             yield tuple(chain)
 
 
-def _next_span(answer: SearchText, key: str, after: int, gap: int) -> tuple[int, int] | None:
+def _next_span(answer: SearchText, key: str, after: int, reach: Reach) -> tuple[int, int] | None:
     for start, end in answer.spans(key):
         if start < after:
             continue
-        close = len(_UNIT_RE.findall(answer.text, after, start)) <= gap
-        return (start, end) if close and not _PART_BREAK_RE.search(answer.text, after, start) else None
+        between = answer.text[after:start]
+        joined = not any(mark in between for mark in reach.stops) and not _PART_BREAK_RE.search(between)
+        return (start, end) if joined and len(_UNIT_RE.findall(between)) <= reach.gap else None
     return None
 
 
 def find_point(answer: SearchText, point: KeyPoint) -> bool | None:
     """Return True if the point is made, False if it is only mentioned negated, None if absent."""
     mentioned = False
-    gap = MISTAKE_PART_GAP if point.mistake else PART_GAP
+    reach = MISTAKE_REACH if point.mistake else POINT_REACH
     for keys in _point_keys(point.terms):
         # Most terms are absent from most answers; a plain substring test rules them out cheaply.
         if not all(key in answer.compact for key in keys):
             continue
-        for chain in occurrences(answer, keys, gap):
+        for chain in occurrences(answer, keys, reach):
             # A later part is negated only by words after the part before it, which belong to the term.
             since = (0, *(end for _, end in chain[:-1]))
             negated = any(

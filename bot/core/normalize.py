@@ -14,23 +14,31 @@ from functools import lru_cache
 import cn2an
 import opencc
 
-CLAUSE_BREAK = "\n"
+# Normalised text marks where a sentence ends and where a clause within it pauses (a comma).
+SENTENCE_BREAK = "\n"
+PAUSE = ","
+CLAUSE_BREAKS = SENTENCE_BREAK + PAUSE
 
 _T2S = opencc.OpenCC("t2s")
 
-# Characters that end a clause: a negation never reaches across one of these.
-_CLAUSE_CHARS = "。,，;；!！?？、:：\n\r\t…"
-# Signs of multiplication disappear, so `2*m*n+1`, `2×m×n+1` and `2mn+1` compare equal.
+# Characters that end a sentence, and that end a clause within one; a negation reaches across neither.
+_SENTENCE_CHARS = "。;；!！?？\n\r\t…"
+_PAUSE_CHARS = ",，、:："
+# Signs of multiplication disappear, so `2*m*n+1`, `2×m×n+1` and `2mn+1` compare equal; between two
+# numbers one stays, as `*`, so that 2×10 is not 210.
 _DROPPED_CHARS = "*×·∗⋅'’‘`"
+_TIMES = "*"
+_NUMBER_TIMES_RE = re.compile(r"(?<=[0-9]) ?[*×·∗⋅] ?(?=[0-9])")
 _DASHES = "−–—‐‑"
-_KEPT_SYMBOLS = "+-=<>^%()/."
+_KEPT_SYMBOLS = "+-=<>^%()/." + PAUSE + _TIMES
 
 # Signs that carry meaning but would fold away as symbols: 1/√n is not 1/n, and x³ is not x3.
 _SIGN_WORDS = {"√": "根号", "≤": "<=", "≥": ">=", "≠": "不等于", "∝": "正比于"}
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SIGNS_RE = re.compile("[" + "".join(_SIGN_WORDS) + "]|[" + _SUPERSCRIPTS + "]+")
 
-_CLAUSE_RE = re.compile("[" + re.escape(_CLAUSE_CHARS) + "]+")
+_SENTENCE_RE = re.compile("[" + re.escape(_SENTENCE_CHARS) + "]+")
+_PAUSE_RE = re.compile("[" + re.escape(_PAUSE_CHARS) + "]+")
 _DROPPED_RE = re.compile("[" + re.escape(_DROPPED_CHARS) + "]")
 _DASH_RE = re.compile("[" + re.escape(_DASHES) + "]")
 # A full stop is a decimal point between digits and a clause break everywhere else.
@@ -43,7 +51,9 @@ _SPACE_RE = re.compile(r"[^\S\n]+")
 # such as 千万 and 万一 start with a unit, and 十分 or 一一 have no digit-unit pair, so they stay words.
 _CHINESE_NUMBER_RE = re.compile("[零一二三四五六七八九两十][零一二三四五六七八九两十百千万]+")
 _CHINESE_UNITS = frozenset("十百千万")
-_SPACED_BREAK_RE = re.compile(r" ?\n[ \n]*")
+# A run of breaks is the strongest break in it: a sentence end absorbs the pauses around it.
+_SPACED_SENTENCE_BREAK_RE = re.compile(r"[ ,]*\n[ ,\n]*")
+_SPACED_PAUSE_RE = re.compile(r" ?,[ ,]*")
 
 
 class _SymbolFolding(dict[int, str]):
@@ -52,7 +62,7 @@ class _SymbolFolding(dict[int, str]):
 
     def __missing__(self, codepoint: int) -> str:
         char = chr(codepoint)
-        kept = char in _KEPT_SYMBOLS or char == CLAUSE_BREAK
+        kept = char in _KEPT_SYMBOLS or char == SENTENCE_BREAK
         folded = " " if not kept and unicodedata.category(char)[0] in "PSZC" else char
         self[codepoint] = folded
         return folded
@@ -84,14 +94,17 @@ def normalize(text: str) -> str:
     folded = _T2S.convert(folded)
     folded = _CHINESE_NUMBER_RE.sub(_spelled_number_to_digits, folded)
     folded = _DASH_RE.sub("-", folded)
-    folded = _DROPPED_RE.sub("", folded)
-    folded = _FULL_STOP_RE.sub(CLAUSE_BREAK, folded)
-    folded = _CLAUSE_RE.sub(CLAUSE_BREAK, folded)
+    numbers_apart = _NUMBER_TIMES_RE.split(folded)
+    folded = _TIMES.join(_DROPPED_RE.sub("", piece) for piece in numbers_apart)
+    folded = _FULL_STOP_RE.sub(SENTENCE_BREAK, folded)
+    folded = _SENTENCE_RE.sub(SENTENCE_BREAK, folded)
+    folded = _PAUSE_RE.sub(PAUSE, folded)
     folded = _WORD_HYPHEN_RE.sub(" ", folded)
     folded = folded.translate(_FOLD_SYMBOLS)
     folded = _SPACE_RE.sub(" ", folded)
-    folded = _SPACED_BREAK_RE.sub(CLAUSE_BREAK, folded)
-    return folded.strip(" \n")
+    folded = _SPACED_SENTENCE_BREAK_RE.sub(SENTENCE_BREAK, folded)
+    folded = _SPACED_PAUSE_RE.sub(PAUSE, folded)
+    return folded.strip(" \n,")
 
 
 @lru_cache(maxsize=65536)

@@ -5,9 +5,9 @@ from hypothesis import strategies as st
 from bot.core.grading import (
     HINT_PENALTY,
     KEYWORD_LIST_CAP,
-    MISTAKE_PART_GAP,
+    MISTAKE_REACH,
     NEGATION_WINDOW_UNITS,
-    PART_GAP,
+    POINT_REACH,
     grade,
     hint_cap,
 )
@@ -338,20 +338,24 @@ class TestTermsInParts:
         assert outcome("越来越小的导数连乘", "梯度消失", "导数&连乘&越来越小") == "missed"
 
     def test_parts_further_apart_than_the_gap_do_not(self):
-        near = "偏差" + "很" * PART_GAP + "欠拟合"
-        far = "偏差" + "很" * (PART_GAP + 1) + "欠拟合"
+        near = "偏差" + "很" * POINT_REACH.gap + "欠拟合"
+        far = "偏差" + "很" * (POINT_REACH.gap + 1) + "欠拟合"
 
         assert outcome(near, "偏差大欠拟合", "偏差&欠拟合") == "matched"
         assert outcome(far, "偏差大欠拟合", "偏差&欠拟合") == "missed"
 
     def test_a_later_occurrence_of_the_first_part_can_start_the_chain(self):
-        answer = "偏差" + "很" * (PART_GAP + 1) + "偏差大就是欠拟合"
+        answer = "偏差" + "很" * (POINT_REACH.gap + 1) + "偏差大就是欠拟合"
 
         assert outcome(answer, "偏差大欠拟合", "偏差&欠拟合") == "matched"
 
     @pytest.mark.parametrize("turn", ["而", "但是", " but ", " whereas "])
     def test_a_turn_between_parts_sets_them_apart(self, turn):
         assert outcome(f"方差大{turn}欠拟合", "方差大欠拟合", "方差大&欠拟合") == "missed"
+
+    def test_parts_stay_within_one_sentence_but_may_cross_a_comma(self):
+        assert outcome("偏差大，说明欠拟合", "偏差大欠拟合", "偏差&欠拟合") == "matched"
+        assert outcome("偏差大。欠拟合", "偏差大欠拟合", "偏差&欠拟合") == "missed"
 
     def test_a_consequence_is_not_a_turn(self):
         assert outcome("偏差大从而欠拟合", "偏差大欠拟合", "偏差&欠拟合") == "matched"
@@ -393,11 +397,14 @@ class TestMistakes:
         assert self.mistaken("BERT 是解码器", "bert是解码器", weight=5).score == 0
 
     def test_the_parts_of_a_mistake_must_stand_close(self):
-        close = "bert" + "的" * MISTAKE_PART_GAP + "解码器"
-        apart = "bert" + "的" * (MISTAKE_PART_GAP + 1) + "解码器"
+        close = "bert" + "的" * MISTAKE_REACH.gap + "解码器"
+        apart = "bert" + "的" * (MISTAKE_REACH.gap + 1) + "解码器"
 
         assert self.mistaken(close, "bert&解码器").mistaken
         assert not self.mistaken(apart, "bert&解码器").mistaken
+
+    def test_the_parts_of_a_mistake_stay_within_one_clause(self):
+        assert not self.mistaken("BERT，解码器", "bert&解码器").mistaken
 
     def test_naming_the_same_things_in_their_right_roles_is_no_mistake(self):
         assert not self.mistaken("BERT 用编码器，GPT 用解码器", "bert&解码器").mistaken

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.normalize import CLAUSE_BREAK, is_ascii_word_char, normalize, normalize_term
+from bot.core.normalize import PAUSE, SENTENCE_BREAK, is_ascii_word_char, normalize, normalize_term
 
 
 def test_full_width_forms_fold_to_half_width():
@@ -24,15 +24,19 @@ def test_runs_of_whitespace_become_one_space():
     assert normalize("a   b\u3000c\u00a0d") == "a b c d"
 
 
-@pytest.mark.parametrize(
-    "separator", ["，", ",", "。", ";", "；", "！", "？", "、", "：", "\n", "\r\n", "\t", "…"]
-)
-def test_clause_punctuation_becomes_a_clause_break(separator):
-    assert normalize(f"前半{separator}后半") == f"前半{CLAUSE_BREAK}后半"
+@pytest.mark.parametrize("separator", ["。", ";", "；", "！", "？", "\n", "\r\n", "\t", "…"])
+def test_sentence_punctuation_becomes_a_sentence_break(separator):
+    assert normalize(f"前半{separator}后半") == f"前半{SENTENCE_BREAK}后半"
 
 
-def test_consecutive_clause_breaks_and_spaces_around_them_collapse():
-    assert normalize("前半 ，。 \n 后半") == f"前半{CLAUSE_BREAK}后半"
+@pytest.mark.parametrize("separator", ["，", ",", "、", "：", ":"])
+def test_pausing_punctuation_becomes_a_pause(separator):
+    assert normalize(f"前半{separator}后半") == f"前半{PAUSE}后半"
+
+
+def test_a_run_of_breaks_and_spaces_is_its_strongest_break():
+    assert normalize("前半 ，。 \n 后半") == f"前半{SENTENCE_BREAK}后半"
+    assert normalize("前半 ， 、 后半") == f"前半{PAUSE}后半"
 
 
 def test_full_stop_between_digits_is_a_decimal_point():
@@ -40,7 +44,7 @@ def test_full_stop_between_digits_is_a_decimal_point():
 
 
 def test_full_stop_after_a_word_is_a_clause_break():
-    assert normalize("It helps. It converges.") == f"it helps{CLAUSE_BREAK}it converges"
+    assert normalize("It helps. It converges.") == f"it helps{SENTENCE_BREAK}it converges"
 
 
 @pytest.mark.parametrize("text", ["mini-batch", "mini_batch", "Mini–batch", "mini—batch", "mini batch"])
@@ -121,3 +125,8 @@ def test_signs_with_meaning_are_spelled_out_rather_than_dropped(text, expected):
 def test_a_root_or_a_power_is_not_the_bare_number():
     assert normalize("1/√n") != normalize("1/n")
     assert normalize("n²") != normalize("n2")
+
+
+@pytest.mark.parametrize(("text", "expected"), [("2×10⁹", "2*10^9"), ("3 · 4", "3*4"), ("7b×2", "7b2")])
+def test_a_multiplication_sign_between_numbers_stays(text, expected):
+    assert normalize(text) == expected
