@@ -19,7 +19,7 @@ NEGATION_WINDOW_UNITS = 6
 # Compounds that start like a negation but do not negate (不同 "different", 不仅 "not only"...).
 _NEGATION_RE = re.compile(
     r"(?<!差)不(?!同|断|仅|但|少|管|论|得不|久|过|错|只|止|一样|变|好|够|足|等式|平衡|均衡|稳定)"
-    r"|没|未(?!来|知)|无法|无需|无须|无(?!论|穷|关|偏|监督|限|损)|并非|非(?!常|但|线性|零|负)|勿"
+    r"|没|未(?!来|知)|以为|误认为|误解|无法|无需|无须|无(?!论|穷|关|偏|监督|限|损)|并非|非(?!常|但|线性|零|负)|勿"
     r"|(?<![a-z])(?:not(?! ?only)|no(?! ?matter)|never|cannot|cant|dont|doesnt|didnt|wont|isnt|arent"
     r"|wasnt|werent|without|neither|nor|hardly|fails? to)(?![a-z])"
 )
