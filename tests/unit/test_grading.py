@@ -406,6 +406,10 @@ class TestMistakes:
     def test_the_parts_of_a_mistake_stay_within_one_clause(self):
         assert not self.mistaken("BERT，解码器", "bert&解码器").mistaken
 
+    @pytest.mark.parametrize("belief", ["很多人以为", "有人误认为"])
+    def test_a_mistake_reported_as_a_belief_is_no_mistake(self, belief):
+        assert not self.mistaken(f"{belief} BERT 是解码器", "bert是解码器").mistaken
+
     def test_naming_the_same_things_in_their_right_roles_is_no_mistake(self):
         assert not self.mistaken("BERT 用编码器，GPT 用解码器", "bert&解码器").mistaken
 
