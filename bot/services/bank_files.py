@@ -29,10 +29,14 @@ def bank_paths(paths: Iterable[Path]) -> list[Path]:
     return expanded
 
 
+# The bank is a megabyte of YAML; libyaml's loader reads it ten times faster than the pure-Python one.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_bank_file(path: Path) -> list[QuestionDraft]:
     """Parse one file: YAML documents of a topic and its questions (`topic: 归一化`, `questions: [...]`)."""
     try:
-        documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+        documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER))
     except OSError as error:
         raise BankFileError(f"{path}: cannot read: {error.strerror or error}") from error
     except UnicodeDecodeError as error:
