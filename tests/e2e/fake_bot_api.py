@@ -24,7 +24,8 @@ import json
 import math
 import re
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NoReturn
@@ -146,6 +147,7 @@ _HTML_TAGS = {
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));")
+_MARKUP_RE = re.compile(r"[&<]")
 
 
 class HtmlParseError(ValueError):
@@ -189,14 +191,16 @@ class _HtmlParser:
     def parse(self) -> tuple[str, list[JSONDict]]:
         """Parse the whole source."""
         while self.pos < len(self.src):
-            char = self.src[self.pos]
-            if char == "&":
+            # Text up to the next tag or entity is emitted in one piece: a bot's reply is mostly text.
+            markup = _MARKUP_RE.search(self.src, self.pos)
+            end = markup.start() if markup else len(self.src)
+            if end > self.pos:
+                self.emit(self.src[self.pos : end])
+                self.pos = end
+            elif self.src[self.pos] == "&":
                 self.emit(self.read_entity())
-            elif char == "<":
-                self.read_tag()
             else:
-                self.emit(char)
-                self.pos += 1
+                self.read_tag()
         if self.stack:
             raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{self.stack[-1].name}"')
         return "".join(self.out), sorted(self.entities, key=lambda e: (e["offset"], -e["length"]))
@@ -608,6 +612,7 @@ class FakeBotApi:
         self._global_sends: deque[float] = deque()
         self._group_sends: dict[int, deque[float]] = {}
         self._changed = asyncio.Condition()
+        self._listeners: list[Callable[[SentMessage], None]] = []
         self._in_flight = 0
         self._waiting_polls = 0
         self._poll_generation = 0
@@ -820,7 +825,21 @@ class FakeBotApi:
 
     def sent(self, chat_id: int | None = None) -> list[SentMessage]:
         """List messages the bot sent, oldest first, optionally in one chat."""
-        return [record for record in self._sent if chat_id is None or record.chat_id == chat_id]
+        if chat_id is None:
+            return list(self._sent)
+        return [record for record in self._sent if record.chat_id == chat_id]
+
+    @contextmanager
+    def listening(self, listener: Callable[[SentMessage], None]) -> Iterator[None]:
+        """Call listener with each message the bot sends while the block runs, as soon as it is stored.
+
+        For callers tracking many chats at once, which wait_for_sent would make re-scan sent() on every call.
+        """
+        self._listeners.append(listener)
+        try:
+            yield
+        finally:
+            self._listeners.remove(listener)
 
     def calls(self, method: str | None = None) -> list[ApiCall]:
         """List every API call, optionally of one method (case-insensitive)."""
@@ -1104,23 +1123,24 @@ class FakeBotApi:
         )
         self._note_sent(chat)
         text_key = "caption" if photo is not None else "text"
-        self._sent.append(
-            SentMessage(
-                chat_id=chat.id,
-                message_id=message["message_id"],
-                method=method,
-                text=content.get(text_key) or None,
-                source=params.get(text_key),
-                parse_mode=params.get("parse_mode"),
-                entities=content.get(f"{text_key}_entities" if photo is not None else "entities", []),
-                reply_markup=markup,
-                photo=photo,
-                reply_to_message_id=replied and replied["message_id"],
-                disable_notification=bool(params.get("disable_notification")),
-                params=params,
-                message=message,
-            )
+        record = SentMessage(
+            chat_id=chat.id,
+            message_id=message["message_id"],
+            method=method,
+            text=content.get(text_key) or None,
+            source=params.get(text_key),
+            parse_mode=params.get("parse_mode"),
+            entities=content.get(f"{text_key}_entities" if photo is not None else "entities", []),
+            reply_markup=markup,
+            photo=photo,
+            reply_to_message_id=replied and replied["message_id"],
+            disable_notification=bool(params.get("disable_notification")),
+            params=params,
+            message=message,
         )
+        self._sent.append(record)
+        for listener in self._listeners:
+            listener(record)
         return message
 
     def _photo_bytes(self, params: JSONDict, files: Files) -> tuple[bytes, str]:

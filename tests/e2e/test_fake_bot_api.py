@@ -292,6 +292,17 @@ async def test_send_message_returns_a_complete_message(
     assert [r.text for r in api.sent()] == [first.text, "plain", "hi Bob"]
 
 
+async def test_listeners_get_each_message_sent_while_listening(api: FakeBotApi, bot: Bot) -> None:
+    heard: list[str | None] = []
+    await bot.send_message(ADA, "before")
+    with api.listening(lambda record: heard.append(record.text)):
+        await bot.send_message(ADA, "<b>one</b>", parse_mode="HTML")
+        await fails(api, BadRequest, bot.send_message(ADA, ""))
+        await bot.send_message(BOB, "two")
+    await bot.send_message(ADA, "after")
+    assert heard == ["one", "two"]
+
+
 async def test_force_reply_and_keyboard_removal_are_recorded_not_echoed(api: FakeBotApi, bot: Bot) -> None:
     asked = await bot.send_message(ADA, "Your answer?", reply_markup=ForceReply(input_field_placeholder="…"))
     removed = await bot.send_message(ADA, "Done", reply_markup=ReplyKeyboardRemove())
