@@ -5,6 +5,12 @@ service calls (`start_quiz`, `submit_answer`) for a sample of users with history
 
     .venv/bin/python -m bench.storage                 # SQLite, and PostgreSQL if it answers
     .venv/bin/python -m bench.storage --attempts 10000000 --backends sqlite
+    .venv/bin/python -m bench.storage --attempts 10000000 --keep /var/tmp/bench  # fill, measure, keep
+    .venv/bin/python -m bench.storage --attempts 10000000 --keep /var/tmp/bench --reuse  # measure again
+
+A kept database is named by its scale: a SQLite file in the --keep folder, a PostgreSQL database on the
+server. Each measurement adds its few hundred answers to it; measure it again with another --seed, so
+that other users, whose pages no earlier run touched, are sampled.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bench.databases import migrated_database
+from bench.databases import kept_database, migrated_database
 from bot.db.engine import create_engine, create_session_factory
 from bot.services import Services
 from bot.services.context import ChatUser, DrillPolicy, ServiceContext
@@ -150,7 +156,7 @@ def fill_sqlite(path: Path, users: int, questions: int, attempts: int) -> None:
 
 
 async def fill_postgres(url: str, users: int, questions: int, attempts: int) -> None:
-    """Bulk-load with COPY, then bring the sequences and planner statistics up to date."""
+    """Bulk-load with COPY, then bring the sequences, planner statistics and visibility map up to date."""
     import asyncpg
 
     parsed = make_url(url)
@@ -178,7 +184,11 @@ async def fill_postgres(url: str, users: int, questions: int, attempts: int) -> 
             await connection.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )
-        await connection.execute("ANALYZE")
+        # A deployed database has been vacuumed and checkpointed long since. Straight after a bulk load,
+        # autovacuum and the checkpointer would still be working through gigabytes while we measure, and
+        # every first read of a page would set its hint bits and dirty it.
+        await connection.execute("VACUUM (ANALYZE)")
+        await connection.execute("CHECKPOINT")
     finally:
         await connection.close()
 
@@ -188,13 +198,13 @@ def _percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def measure(url: str, users: int, samples: int) -> dict[str, dict[str, float]]:
+async def measure(url: str, users: int, samples: int, seed: int = 5) -> dict[str, dict[str, float]]:
     """Time start_quiz and submit_answer through the real services for sampled users."""
     engine = create_engine(url)
     context = ServiceContext(create_session_factory(engine), DrillPolicy(), rng=random.Random(3))
     services = Services.build(context)
     timings: dict[str, list[float]] = {"choose": [], "submit": []}
-    rng = random.Random(5)
+    rng = random.Random(seed)
     try:
         for index in range(samples + 20):
             uid = rng.randint(1, users)
@@ -222,22 +232,31 @@ async def measure(url: str, users: int, samples: int) -> dict[str, dict[str, flo
 
 
 async def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
-    """Fill one backend, measure it, print one line per operation."""
+    """Fill one backend (or take the kept one), measure it, print one line per operation."""
     given = None if backend == "sqlite" else POSTGRES_ADMIN_URL
+    kept_name = f"drillbot_bench_{args.users}_{args.questions}_{args.attempts}"
     try:
-        async with migrated_database(given, workdir) as url:
-            started = time.perf_counter()
-            if backend == "sqlite":
-                path = Path(make_url(url).database)
-                await asyncio.to_thread(fill_sqlite, path, args.users, args.questions, args.attempts)
-            else:
-                await fill_postgres(url, args.users, args.questions, args.attempts)
-            fill_seconds = time.perf_counter() - started
-            results = await measure(url, args.users, args.samples)
+        if args.reuse:
+            url = await kept_database(given, args.keep, kept_name)
+            origin = f"reused {kept_name}"
+            results = await measure(url, args.users, args.samples, args.seed)
+        else:
+            keep_as = kept_name if args.keep else None
+            async with migrated_database(given, args.keep or workdir, keep_as) as url:
+                started = time.perf_counter()
+                if backend == "sqlite":
+                    path = Path(make_url(url).database)
+                    await asyncio.to_thread(fill_sqlite, path, args.users, args.questions, args.attempts)
+                else:
+                    await fill_postgres(url, args.users, args.questions, args.attempts)
+                origin = f"filled in {time.perf_counter() - started:.0f} s"
+                results = await measure(url, args.users, args.samples, args.seed)
+            if keep_as:
+                origin += f", kept as {kept_name}"
     except OSError as error:
         print(f"{backend}: skipped ({error})")
         return
-    print(f"{backend}: filled in {fill_seconds:.0f} s")
+    print(f"{backend}: {origin}")
     for name, figures in results.items():
         print(
             f"  {name:<7} p50 {figures['p50']:.2f} ms  p95 {figures['p95']:.2f} ms"
@@ -255,7 +274,18 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=500, help="timed quiz+answer rounds per backend")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep the filled databases (SQLite files go in DIR)"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the databases kept at this scale, without filling"
+    )
+    parser.add_argument("--seed", type=int, default=5, help="which users are sampled")
     args = parser.parse_args()
+    if args.reuse and args.keep is None:
+        parser.error("--reuse needs the --keep folder")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
     print(
         f"scale: {args.users} users, {args.questions} questions, {args.attempts} attempts;"
         f" {args.samples} samples"

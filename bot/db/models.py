@@ -115,7 +115,8 @@ class AttemptRow(Base):
     """One graded answer or skip."""
 
     __tablename__ = "attempts"
-    __table_args__ = (Index("ix_attempts_user_id_id", "user_id", "id"),)
+    # The question id makes reading a user's last attempts an index-only scan.
+    __table_args__ = (Index("ix_attempts_user_id_id_question_id", "user_id", "id", "question_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -134,7 +135,8 @@ class ReviewStateRow(Base):
     """FSRS memory of one question for one user."""
 
     __tablename__ = "review_states"
-    __table_args__ = (Index("ix_review_states_user_id_due", "user_id", "due"),)
+    # The question id makes reading a user's soonest due reviews an index-only scan.
+    __table_args__ = (Index("ix_review_states_user_id_due_question_id", "user_id", "due", "question_id"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)

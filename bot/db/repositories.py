@@ -95,6 +95,7 @@ class Attempt:
 class LearnerHistory:
     """A user's past as choosing the next question sees it."""
 
+    user_id: int
     bank_revision: int
     pending_question_id: int | None
     recent: list[int]  # the questions of the last attempts, newest first
@@ -110,6 +111,19 @@ class LearningState:
     bank_revision: int
     review: ReviewState | None
     progress: TopicProgress
+
+
+def _new_user(
+    platform: str, external_id: str, display_name: str, language: str, now: datetime
+) -> dict[str, Any]:
+    """The parameters of `statements.ensure_user`."""
+    return {
+        "platform": platform,
+        "external_id": external_id,
+        "display_name": display_name,
+        "language": language,
+        "created_at": now,
+    }
 
 
 def _to_user(row: Any) -> User:
@@ -152,6 +166,46 @@ def _to_pending(row: Any) -> PendingQuestion:
     )
 
 
+def _history_parameters(
+    platform: str, chat_id: str, recent_limit: int, due_limit: int, topic: str | None
+) -> dict[str, Any]:
+    """The parameters of `statements.history` but the user's id."""
+    return {
+        "chat_platform": platform,
+        "chat_id": chat_id,
+        "recent_limit": recent_limit,
+        "due_limit": due_limit,
+        "topic": topic,
+    }
+
+
+def _to_history(rows: Iterable[Any], user_id: int) -> LearnerHistory:
+    """Sort the rows of a history statement by kind."""
+    revision, pending, reviewed = 0, None, frozenset[int]()
+    recent: list[tuple[int, int]] = []
+    dues: dict[int, datetime] = {}
+    progress: dict[str, TopicProgress] = {}
+    for row in rows:
+        if row.kind == statements.KIND_DUE:
+            dues[row.number] = row.due
+        elif row.kind == statements.KIND_RECENT:
+            recent.append((row.position, row.number))
+        elif row.kind == statements.KIND_PROGRESS:
+            progress[row.topic] = TopicProgress(
+                row.topic, *(getattr(row, field) for field in PROGRESS_FIELDS)
+            )
+        elif row.kind == statements.KIND_REVIEWED:
+            reviewed = frozenset(
+                int(question_id) for question_id in (row.topic or "").split(",") if question_id
+            )
+        elif row.kind == statements.KIND_PENDING:
+            pending = row.number
+        elif row.kind == statements.KIND_BANK:
+            revision = row.number
+    newest_first = [question_id for _, question_id in sorted(recent, reverse=True)]
+    return LearnerHistory(user_id, revision, pending, newest_first, reviewed, dues, progress)
+
+
 class UserRepository:
     """Users and their streaks."""
 
@@ -165,17 +219,7 @@ class UserRepository:
 
         One upsert does it; on PostgreSQL it also locks the row, serialising one user's writes.
         """
-        values = {
-            "platform": platform,
-            "external_id": external_id,
-            "display_name": display_name,
-            "language": language,
-            "created_at": now,
-            "streak_current": 0,
-            "streak_best": 0,
-            "streak_freezes": 0,
-            "blocked": False,
-        }
+        values = _new_user(platform, external_id, display_name, language, now)
         statement = statements.ensure_user(_dialect(self._session))
         return _to_user((await self._session.execute(statement, values)).one())
 
@@ -324,37 +368,42 @@ class LearningRepository:
         every statement costs a round trip through the driver.
         """
         parameters = {
-            "platform": platform,
-            "chat_id": chat_id,
+            **_history_parameters(platform, chat_id, recent_limit, due_limit, topic),
             "user_id": user_id,
-            "recent_limit": recent_limit,
-            "due_limit": due_limit,
-            "topic": topic,
         }
-        revision, pending, reviewed = 0, None, frozenset[int]()
-        recent: list[tuple[int, int]] = []
-        dues: dict[int, datetime] = {}
-        progress: dict[str, TopicProgress] = {}
-        statement = statements.history(_dialect(self._session))
-        for row in await self._session.execute(statement, parameters):
-            if row.kind == statements.KIND_DUE:
-                dues[row.number] = row.due
-            elif row.kind == statements.KIND_RECENT:
-                recent.append((row.position, row.number))
-            elif row.kind == statements.KIND_PROGRESS:
-                progress[row.topic] = TopicProgress(
-                    row.topic, *(getattr(row, field) for field in PROGRESS_FIELDS)
-                )
-            elif row.kind == statements.KIND_REVIEWED:
-                reviewed = frozenset(
-                    int(question_id) for question_id in (row.topic or "").split(",") if question_id
-                )
-            elif row.kind == statements.KIND_PENDING:
-                pending = row.number
-            else:
-                revision = row.number
-        newest_first = [question_id for _, question_id in sorted(recent, reverse=True)]
-        return LearnerHistory(revision, pending, newest_first, reviewed, dues, progress)
+        rows = await self._session.execute(statements.history(_dialect(self._session)), parameters)
+        return _to_history(rows, user_id)
+
+    async def ensure_user_with_history(
+        self,
+        platform: str,
+        chat_id: str,
+        user_platform: str,
+        external_id: str,
+        display_name: str,
+        language: str,
+        now: datetime,
+        recent_limit: int,
+        due_limit: int,
+        topic: str | None = None,
+    ) -> LearnerHistory:
+        """`UserRepository.ensure`, then `history` of that user in the chat, in one statement where it can.
+
+        PostgreSQL upserts within the read. SQLite reads by the user's key, and upserts after only a new user
+        or a changed name or language, so the usual /quiz is one statement there too.
+        """
+        new_user = _new_user(user_platform, external_id, display_name, language, now)
+        parameters = {**_history_parameters(platform, chat_id, recent_limit, due_limit, topic), **new_user}
+        statement = statements.ensure_user_with_history(_dialect(self._session))
+        rows = (await self._session.execute(statement, parameters)).all()
+        user = next((row for row in rows if row.kind == statements.KIND_USER), None)
+        # No row: a user SQLite has not stored yet; a true `answers`: a name or language it has yet to.
+        if user is None or user.answers:
+            stored = await UserRepository(self._session).ensure(
+                user_platform, external_id, display_name, language, now
+            )
+            return _to_history(rows, stored.id)
+        return _to_history(rows, user.number)
 
     # --- learning state ---------------------------------------------------------------------------
 

@@ -54,7 +54,7 @@ REVIEW_FIELDS = ("due", "state", "step", "stability", "difficulty", "last_review
 PROGRESS_FIELDS = ("answers", "skips", "score_sum", "mastery")
 
 # Kinds of row in the history UNION.
-KIND_REVIEWED, KIND_DUE, KIND_RECENT, KIND_PENDING, KIND_PROGRESS, KIND_BANK = range(6)
+KIND_REVIEWED, KIND_DUE, KIND_RECENT, KIND_PENDING, KIND_PROGRESS, KIND_BANK, KIND_USER = range(7)
 
 
 def insert_for(dialect: str) -> Any:
@@ -65,15 +65,28 @@ def insert_for(dialect: str) -> Any:
 @cache
 def ensure_user(dialect: str) -> Any:
     """Insert the user or refresh a non-empty name and language; returns the whole row."""
-    statement = insert_for(dialect)(USERS)
+    # Named parameters rather than implicit ones, which a CTE would make anonymous.
+    given = ("platform", "external_id", "display_name", "language", "created_at")
+    statement = insert_for(dialect)(USERS).values(
+        **{name: bindparam(name) for name in given},
+        streak_current=0,
+        streak_best=0,
+        streak_freezes=0,
+        blocked=False,
+    )
     excluded = statement.excluded
     return statement.on_conflict_do_update(
         index_elements=["platform", "external_id"],
-        set_={
-            "display_name": func.coalesce(func.nullif(excluded.display_name, ""), USERS.c.display_name),
-            "language": func.coalesce(func.nullif(excluded.language, ""), USERS.c.language),
-        },
+        set_=_refreshed_profile(excluded.display_name, excluded.language),
     ).returning(*USERS.columns)
+
+
+def _refreshed_profile(display_name: Any, language: Any) -> dict[str, Any]:
+    """A known user's name and language after contact: the new ones where given, else the stored ones."""
+    return {
+        "display_name": func.coalesce(func.nullif(display_name, ""), USERS.c.display_name),
+        "language": func.coalesce(func.nullif(language, ""), USERS.c.language),
+    }
 
 
 SAVE_STREAK = update(USERS).where(USERS.c.id == bindparam("target_id"))
@@ -140,7 +153,7 @@ _HISTORY_COLUMNS = {
 
 
 def _history_branch(kind: int, number: Any, **columns: Any) -> Select[Any]:
-    """One SELECT of the UNION: a kind, a number (question id or revision), typed NULLs elsewhere."""
+    """One SELECT of the UNION: a kind, a number (question, revision or user id), typed NULLs elsewhere."""
     return select(
         literal(kind, Integer()).label("kind"),
         (cast(null(), Integer()) if number is None else number).label("number"),
@@ -151,27 +164,30 @@ def _history_branch(kind: int, number: Any, **columns: Any) -> Select[Any]:
     )
 
 
-_recent_attempts = (
-    select(ATTEMPTS.c.id, ATTEMPTS.c.question_id)
-    .where(ATTEMPTS.c.user_id == bindparam("user_id"))
-    .order_by(ATTEMPTS.c.id.desc())
-    .limit(bindparam("recent_limit"))
-    .subquery()
-)
-
-# The soonest due dates among the user's reviewed questions that can be asked (of one topic, if given).
-_soonest_dues = (
-    select(REVIEWS.c.question_id, REVIEWS.c.due)
-    .join(QUESTIONS, QUESTIONS.c.id == REVIEWS.c.question_id)
-    .where(
-        REVIEWS.c.user_id == bindparam("user_id"),
-        QUESTIONS.c.active.is_(True),
-        or_(bindparam("topic", type_=String()).is_(None), QUESTIONS.c.topic == bindparam("topic")),
+def _recent_attempts(user_id: Any) -> Any:
+    return (
+        select(ATTEMPTS.c.id, ATTEMPTS.c.question_id)
+        .where(ATTEMPTS.c.user_id == user_id)
+        .order_by(ATTEMPTS.c.id.desc())
+        .limit(bindparam("recent_limit"))
+        .subquery()
     )
-    .order_by(REVIEWS.c.due)
-    .limit(bindparam("due_limit"))
-    .subquery()
-)
+
+
+def _soonest_dues(user_id: Any) -> Any:
+    """The soonest due dates of the user's reviewed questions that can be asked (of one topic, if given)."""
+    return (
+        select(REVIEWS.c.question_id, REVIEWS.c.due)
+        .join(QUESTIONS, QUESTIONS.c.id == REVIEWS.c.question_id)
+        .where(
+            REVIEWS.c.user_id == user_id,
+            QUESTIONS.c.active.is_(True),
+            or_(bindparam("topic", type_=String()).is_(None), QUESTIONS.c.topic == bindparam("topic")),
+        )
+        .order_by(REVIEWS.c.due)
+        .limit(bindparam("due_limit"))
+        .subquery()
+    )
 
 
 def _id_list(dialect: str) -> Any:
@@ -181,27 +197,65 @@ def _id_list(dialect: str) -> Any:
     return func.group_concat(REVIEWS.c.question_id)
 
 
-@cache
-def history(dialect: str) -> Any:
-    """The reads that choosing a question needs, in one round trip; `kind` tells the rows apart."""
-    return union_all(
-        _history_branch(KIND_REVIEWED, None, topic=_id_list(dialect)).where(
-            REVIEWS.c.user_id == bindparam("user_id")
-        ),
-        _history_branch(KIND_DUE, _soonest_dues.c.question_id, due=_soonest_dues.c.due),
-        _history_branch(KIND_RECENT, _recent_attempts.c.question_id, position=_recent_attempts.c.id),
+def _history_branches(dialect: str, user_id: Any) -> list[Select[Any]]:
+    recent = _recent_attempts(user_id)
+    dues = _soonest_dues(user_id)
+    return [
+        _history_branch(KIND_REVIEWED, None, topic=_id_list(dialect)).where(REVIEWS.c.user_id == user_id),
+        _history_branch(KIND_DUE, dues.c.question_id, due=dues.c.due),
+        _history_branch(KIND_RECENT, recent.c.question_id, position=recent.c.id),
         _history_branch(KIND_PENDING, PENDING.c.question_id).where(
-            PENDING.c.platform == bindparam("platform"),
+            PENDING.c.platform == bindparam("chat_platform"),
             PENDING.c.chat_id == bindparam("chat_id"),
-            PENDING.c.user_id == bindparam("user_id"),
+            PENDING.c.user_id == user_id,
         ),
         _history_branch(
             KIND_PROGRESS,
             None,
             topic=PROGRESS.c.topic,
             **{field: PROGRESS.c[field] for field in PROGRESS_FIELDS},
-        ).where(PROGRESS.c.user_id == bindparam("user_id")),
+        ).where(PROGRESS.c.user_id == user_id),
         _history_branch(KIND_BANK, BANK_STATE.c.revision),
+    ]
+
+
+@cache
+def history(dialect: str) -> Any:
+    """The reads that choosing a question needs, in one round trip; `kind` tells the rows apart."""
+    return union_all(*_history_branches(dialect, bindparam("user_id")))
+
+
+@cache
+def ensure_user_with_history(dialect: str) -> Any:
+    """`history` of the user `ensure_user` takes; KIND_USER has the id, `answers` 1 if the upsert is due."""
+    if dialect == "postgresql":
+        # A data-modifying CTE runs exactly once and keeps the user's row locked until the transaction
+        # ends, as the upsert alone does. The reads see the database as of the statement's start, though:
+        # if another transaction held the row, what it committed meanwhile is missed, where a statement
+        # after the upsert would see it. At worst a question that a racing answer of the same user just
+        # reviewed comes back.
+        user = ensure_user(dialect).cte("ensured")
+        unsaved = literal(0, Integer())
+    else:
+        # SQLite cannot write inside a query, so the user is looked up, and the upsert left to run after
+        # it only for a new user or a new name or language; the transaction's write lock, taken at
+        # BEGIN, keeps the two consistent.
+        refreshed = _refreshed_profile(bindparam("display_name"), bindparam("language"))
+        user = (
+            select(
+                USERS.c.id,
+                cast(
+                    or_(*(value.is_distinct_from(USERS.c[name]) for name, value in refreshed.items())),
+                    Integer(),
+                ).label("unsaved"),
+            )
+            .where(USERS.c.platform == bindparam("platform"), USERS.c.external_id == bindparam("external_id"))
+            .cte("known")
+        )
+        unsaved = user.c.unsaved
+    user_id = select(user.c.id).scalar_subquery()
+    return union_all(
+        *_history_branches(dialect, user_id), _history_branch(KIND_USER, user.c.id, answers=unsaved)
     )
 
 

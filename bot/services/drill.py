@@ -10,7 +10,7 @@ from bot.core.question import Question
 from bot.core.review import rating_for, schedule_review
 from bot.core.selection import DUES_NEEDED, RECENT_WINDOW, SelectionPool, choose_next
 from bot.core.streak import current_streak, local_day, record_activity
-from bot.db.repositories import Attempt, LearningState, PendingQuestion, Repositories, User
+from bot.db.repositories import Attempt, LearnerHistory, LearningState, PendingQuestion, Repositories, User
 from bot.services.context import ChatUser, ServiceContext
 from bot.services.results import (
     AlreadyAnswered,
@@ -40,13 +40,20 @@ class ChatRef:
 async def choose_question(
     repos: Repositories, context: ServiceContext, chat: ChatRef, user_id: int, topic: str | None = None
 ) -> Question | None:
-    """Pick the user's next question with the core's rules, from what the store knows.
-
-    The question still open in this chat, asked but not answered, must not come straight back.
-    """
+    """Pick the user's next question with the core's rules, from what the store knows."""
     history = await repos.learning.history(
         chat.platform, chat.chat_id, user_id, RECENT_WINDOW, DUES_NEEDED, topic
     )
+    return await _choose_from(repos, context, history, topic)
+
+
+async def _choose_from(
+    repos: Repositories, context: ServiceContext, history: LearnerHistory, topic: str | None
+) -> Question | None:
+    """The next question for a history read in this transaction.
+
+    The question still open in this chat, asked but not answered, must not come straight back.
+    """
     await context.catalog.sync(repos, history.bank_revision)
     recent = history.recent
     if history.pending_question_id is not None:
@@ -78,18 +85,32 @@ class DrillService:
     ) -> QuizStarted | NoQuestion | UnknownTopic:
         """Choose the next question and make it the user's pending one in this chat."""
         async with self._context.transaction() as repos:
-            stored_user = await self._user(repos, user)
             resolved = None
             if topic:
                 await self._context.catalog.refresh(repos)
                 resolved = self._context.catalog.resolve_topic(topic)
                 if resolved is None:
+                    # Even a quiz on no known topic counts as contact: the user is stored or refreshed.
+                    await self._user(repos, user)
                     return UnknownTopic(topic, tuple(self._context.catalog.topics()))
-            question = await choose_question(repos, self._context, chat, stored_user.id, resolved)
+            # The user's upsert rides along with the history read: a round trip less on PostgreSQL.
+            history = await repos.learning.ensure_user_with_history(
+                chat.platform,
+                chat.chat_id,
+                user.platform,
+                user.external_id,
+                user.display_name,
+                user.language,
+                self._context.now(),
+                RECENT_WINDOW,
+                DUES_NEEDED,
+                resolved,
+            )
+            question = await _choose_from(repos, self._context, history, resolved)
             if question is None:
                 return NoQuestion(resolved)
             new_pending = await repos.learning.put_pending(
-                chat.platform, chat.chat_id, stored_user.id, question.id, self._context.now()
+                chat.platform, chat.chat_id, history.user_id, question.id, self._context.now()
             )
             return QuizStarted(question, new_pending.id, "asked")
 

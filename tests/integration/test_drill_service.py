@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import random
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.core.selection import DUES_NEEDED, RECENT_WINDOW
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import AttemptRow, ReviewStateRow
+from bot.db.repositories import Repositories, User
 from bot.services import Services
 from bot.services.context import ChatUser, ServiceContext
 from bot.services.drill import ChatRef
@@ -275,3 +276,42 @@ async def test_a_double_submit_is_graded_once(services: Services) -> None:
 
     assert sum(isinstance(result, AnswerGraded) for result in results) == 1
     assert await _count(services, AttemptRow) == 1
+
+
+async def _stored_user(services: Services, user: ChatUser) -> User | None:
+    async with services.context.sessions() as session:
+        return await Repositories.for_session(session).users.find(user.platform, user.external_id)
+
+
+async def test_a_quiz_stores_a_new_user_and_refreshes_a_known_ones_name(services: Services) -> None:
+    await services.bank.import_drafts(sample_drafts(topics=("A",)))
+    newcomer = ChatUser("telegram", "77", "Old Name", "en")
+
+    first = await _quiz(services, user=newcomer)
+    renamed = await _quiz(services, user=ChatUser("telegram", "77", "New Name", ""))
+    unknown_topic = await services.drill.start_quiz(CHAT, USER, "Z")
+
+    stored = await _stored_user(services, newcomer)
+    assert stored is not None and (stored.display_name, stored.language) == ("New Name", "en")
+    assert renamed.pending_id == first.pending_id  # the same user's open question, replaced
+    assert isinstance(unknown_topic, UnknownTopic) and await _stored_user(services, USER) is not None
+
+
+async def test_a_known_users_quiz_is_two_statements(services: Services) -> None:
+    await services.bank.import_drafts(sample_drafts())
+    await _quiz(services)  # stores the user and loads the bank into the catalog
+    statements: list[str] = []
+    engine = services.context.sessions.kw["bind"].sync_engine
+
+    def record(_connection, _cursor, statement: str, *_args) -> None:
+        if not statement.startswith("BEGIN"):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        await _quiz(services)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    # The user upsert rides along with the history read (or is not needed), then the pending upsert.
+    assert len(statements) == 2
