@@ -42,12 +42,11 @@ def lint_question(draft: QuestionDraft) -> list[LintProblem]:
     """Problems within one question: its own reference must earn full marks, its aliases be unique."""
     problems: list[LintProblem] = []
     rubric = draft.rubric
-    terms = [
-        term_key(term)
-        for point in (*rubric.points, *rubric.mistakes)
-        for term in (point.label, *point.aliases)
-    ]
-    repeated = sorted(term for term, count in Counter(terms).items() if count > 1)
+    terms = [term for point in (*rubric.points, *rubric.mistakes) for term in (point.label, *point.aliases)]
+    counts = Counter(map(term_key, terms))
+    # Named as first written, normalised, since spacing is what most often tells repeats apart.
+    named = {term_key(term): _readable(term) for term in reversed(terms)}
+    repeated = sorted(named[key] for key, count in counts.items() if count > 1)
     if repeated:
         problems.append(LintProblem((draft.key,), f"alias used more than once: {', '.join(repeated)}"))
     if not draft.answer:
@@ -64,12 +63,16 @@ def lint_question(draft: QuestionDraft) -> list[LintProblem]:
     return problems
 
 
+def _readable(term: str) -> str:
+    return "&".join(normalize(part) for part in term_parts(term))
+
+
 def _terms_stating_mistakes(draft: QuestionDraft) -> list[LintProblem]:
     """Saying a key point in its own words must never count as a mistake."""
     problems = []
     for point in draft.rubric.points:
         for term in point.terms:
-            written = SearchText.of(normalize(" ".join(term_parts(term))))
+            written = SearchText.of(normalize(_readable(term)))
             problems.extend(
                 LintProblem(
                     (draft.key,), f"term {term!r} of {point.label} states the mistake {mistake.label}"

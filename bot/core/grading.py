@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.core.normalize import CLAUSE_BREAKS, SENTENCE_BREAK, is_ascii_word_char, normalize, normalize_term
-from bot.core.rubric import KeyPoint, Rubric, term_parts
+from bot.core.normalize import CLAUSE_BREAKS, SENTENCE_BREAK, is_ascii_word_char, normalize
+from bot.core.rubric import KeyPoint, Rubric, search_keys
 
 HINT_PENALTY = 20
 MAX_SCORE = 100
@@ -125,12 +125,6 @@ class SearchText:
             if end is not None:
                 yield start, end
             found = self.compact.find(key, found + 1)
-
-
-@lru_cache(maxsize=65536)
-def search_keys(term: str) -> tuple[str, ...]:
-    """The term's parts, normalised like answers are and without their spaces."""
-    return tuple(normalize_term(part).replace(" ", "") for part in term_parts(term))
 
 
 @lru_cache(maxsize=16384)

@@ -108,10 +108,17 @@ def term_parts(term: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in term.split(PART_SEPARATOR))
 
 
+@lru_cache(maxsize=65536)
+def search_keys(term: str) -> tuple[str, ...]:
+    """The term's parts as answers are searched for them: normalised, and without spaces, which
+    matching ignores."""
+    return tuple(normalize_term(part).replace(" ", "") for part in term_parts(term))
+
+
 def term_key(term: str) -> str:
     """A term's comparable form, empty if any part of it has no matchable text."""
-    parts = [normalize_term(part) for part in term_parts(term)]
-    return PART_SEPARATOR.join(parts) if all(parts) else ""
+    keys = search_keys(term)
+    return PART_SEPARATOR.join(keys) if all(keys) else ""
 
 
 def key_point_from_dict(data: Any, field_path: str) -> KeyPoint:
